@@ -1,0 +1,55 @@
+"""Read the public-services catalogue: `Catalogue(...).life_event("birth", lang="ro")`."""
+
+from catalogue_client.client import Catalogue
+from catalogue_client.exceptions import (
+    BadRequest,
+    CatalogueError,
+    InvalidResponse,
+    NotFound,
+    Unavailable,
+)
+from catalogue_client.models import (
+    Channel,
+    Condition,
+    Cost,
+    Document,
+    Helpdesk,
+    LifeEvent,
+    LifeEventSummary,
+    Listing,
+    Locality,
+    Office,
+    OpeningHours,
+    Option,
+    Organisation,
+    Question,
+    SearchHit,
+    Service,
+    ServiceStep,
+)
+
+__all__ = [
+    "BadRequest",
+    "Catalogue",
+    "CatalogueError",
+    "Channel",
+    "Condition",
+    "Cost",
+    "Document",
+    "Helpdesk",
+    "InvalidResponse",
+    "LifeEvent",
+    "LifeEventSummary",
+    "Listing",
+    "Locality",
+    "NotFound",
+    "Office",
+    "OpeningHours",
+    "Option",
+    "Organisation",
+    "Question",
+    "SearchHit",
+    "Service",
+    "ServiceStep",
+    "Unavailable",
+]
