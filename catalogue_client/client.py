@@ -19,6 +19,7 @@ import logging
 import os
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -181,7 +182,9 @@ class Catalogue:
             raise InvalidResponse(f"The catalogue answered {path} with something that is not JSON.") from error
         except requests.RequestException as error:
             log.warning("Catalogue unreachable for %s and nothing is cached: %s", path, type(error).__name__)
-            raise Unavailable(f"The catalogue at {self.base_url} cannot be reached ({type(error).__name__}).") from error
+            raise Unavailable(
+                f"The catalogue at {self.base_url} cannot be reached ({type(error).__name__})."
+            ) from error
         stale = bool(getattr(response, "from_cache", False) and getattr(response, "is_expired", False))
         if stale:
             log.warning("Catalogue unreachable for %s; answering from the cached copy", path)
@@ -199,7 +202,7 @@ class Catalogue:
 
 
 def _segment(ident: str) -> str:
-    return requests.utils.quote(str(ident), safe="")
+    return quote(str(ident), safe="")
 
 
 def _items(data: Any) -> list[Any]:

@@ -269,7 +269,9 @@ class SearchHit:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> SearchHit:
-        return cls(str(data["type"]), str(data["id"]), str(data["title"]), data.get("description"), float(data["score"]))
+        return cls(
+            str(data["type"]), str(data["id"]), str(data["title"]), data.get("description"), float(data["score"])
+        )
 
 
 @dataclass(frozen=True)

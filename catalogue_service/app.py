@@ -20,7 +20,7 @@ from sanic.exceptions import MethodNotSupported, NotFound, SanicException
 from sanic.response import HTTPResponse, raw
 
 from catalogue_service import jsonld
-from catalogue_service.content import Content, load
+from catalogue_service.content import load
 from catalogue_service.search import SearchIndex
 from catalogue_service.validate import problems
 from catalogue_service.views import Views
@@ -229,7 +229,9 @@ def create_app(catalogue_dir: Path | str, max_age: int = 300, name: str = "catal
             else:
                 org = views.organisation_summary(ident, lang)
                 view = {"id": ident, "title": org["name"], "description": org["short_name"]}
-            items.append({"type": kind, "id": ident, "title": view["title"], "description": view["description"], "score": score})
+            items.append(
+                {"type": kind, "id": ident, "title": view["title"], "description": view["description"], "score": score}
+            )
         return respond(request, {"query": query, "items": items}, lang)
 
     @app.get("/export/cpsv-ap.jsonld")

@@ -93,9 +93,7 @@ class _Exporter:
                     "dct:identifier": event_id,
                     "dct:title": _texts(event["title"]),
                     "dct:description": _texts(event["description"]),
-                    "dct:relation": [
-                        _ref(self.iri("service", ref["service"])) for ref in event["services"]
-                    ],
+                    "dct:relation": [_ref(self.iri("service", ref["service"])) for ref in event["services"]],
                 }
             )
         return {"@context": CONTEXT, "@graph": self.graph}
@@ -217,10 +215,13 @@ class _Exporter:
             "cv:hasChannel": channels,
             "cv:hasContactPoint": _ref(self.iri("contact-point", service["authority"])),
             "cv:isGroupedBy": [
-                _ref(self.iri("life-event", event_id))
-                for event_id in self.content.life_events_using(service_id)
+                _ref(self.iri("life-event", event_id)) for event_id in self.content.life_events_using(service_id)
             ],
-            "dct:language": [_ref(LANGUAGE_AUTHORITY + LANGUAGE_CODES[lang]) for lang in self.content.languages if lang in LANGUAGE_CODES],
+            "dct:language": [
+                _ref(LANGUAGE_AUTHORITY + LANGUAGE_CODES[lang])
+                for lang in self.content.languages
+                if lang in LANGUAGE_CODES
+            ],
             "dcat:keyword": [
                 {"@language": lang, "@value": word}
                 for lang, words in (service.get("keywords") or {}).items()

@@ -109,11 +109,11 @@ class SearchIndex:
                 scores[doc] = max(scores[doc], score * language_weight)
         ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
         results = []
-        for doc_index, score in ranked:
-            doc = self.docs[doc_index]
-            if kinds and doc.kind not in kinds:
+        for position, score in ranked:
+            found = self.docs[position]
+            if kinds and found.kind not in kinds:
                 continue
-            results.append((doc.kind, doc.ident, round(score, 3)))
+            results.append((found.kind, found.ident, round(score, 3)))
             if len(results) >= limit:
                 break
         return results

@@ -393,13 +393,7 @@ class _Checker:
     def check_url(self, file: str, path: str, url: Any) -> None:
         parsed = urlparse(url) if isinstance(url, str) else None
         host = parsed.hostname if parsed else None
-        if (
-            parsed is None
-            or parsed.scheme not in ("http", "https")
-            or not host
-            or "." not in host
-            or " " in url
-        ):
+        if parsed is None or parsed.scheme not in ("http", "https") or not host or "." not in host or " " in url:
             self.problem(file, path, f"{url!r} is not a well-formed http(s) URL")
 
     def check_coordinates(self, file: str, path: str, coordinates: Any) -> None:
@@ -407,9 +401,10 @@ class _Checker:
             self.problem(file, path, "give coordinates as {lat: ..., lon: ...}")
             return
         lat, lon = coordinates.get("lat"), coordinates.get("lon")
-        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (lat, lon)):
+        if not (_is_number(lat) and _is_number(lon)):
             self.problem(file, path, "latitude and longitude must be numbers")
             return
+        assert lat is not None and lon is not None
         box = self.bbox
         if not (box["min_lat"] <= lat <= box["max_lat"] and box["min_lon"] <= lon <= box["max_lon"]):
             self.problem(file, path, f"({lat}, {lon}) lies outside the country")
@@ -442,6 +437,10 @@ class _Checker:
 
 
 _LANGUAGE_NAMES = {"en": "English", "ro": "Romanian", "ru": "Russian"}
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _items(value: Any) -> Iterator[dict[str, Any]]:

@@ -130,13 +130,8 @@ class Views:
             ],
             "processing_time": self.text(service["processing_time"], lang),
             "deadline": self.text(service.get("deadline"), lang),
-            "channels": [
-                {"type": channel["type"], "url": channel.get("url")}
-                for channel in service["channels"]
-            ],
-            "online_url": next(
-                (c.get("url") for c in service["channels"] if c["type"] == "online"), None
-            ),
+            "channels": [{"type": channel["type"], "url": channel.get("url")} for channel in service["channels"]],
+            "online_url": next((c.get("url") for c in service["channels"] if c["type"] == "online"), None),
             "legal_basis": self.text(service.get("legal_basis"), lang),
             "keywords": self.words(service.get("keywords"), lang),
         }
@@ -180,8 +175,7 @@ class Views:
             "coordinates": office["coordinates"],
             "phone": office.get("phone") or self.content.organisations[office["organisation"]].get("phone"),
             "opening_hours": [
-                {"days": list(h["days"]), "opens": h["opens"], "closes": h["closes"]}
-                for h in office["opening_hours"]
+                {"days": list(h["days"]), "opens": h["opens"], "closes": h["closes"]} for h in office["opening_hours"]
             ],
         }
         if distance_km is not None:
