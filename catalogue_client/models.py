@@ -154,8 +154,10 @@ class Document:
 
 @dataclass(frozen=True)
 class Cost:
+    """A fee variant; `amount` is None when the fee is set case by case (the label says how)."""
+
     label: str | None
-    amount: float
+    amount: float | None
     currency: str
 
     @property
@@ -164,7 +166,8 @@ class Cost:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Cost:
-        return cls(data.get("label"), float(data["amount"]), str(data["currency"]))
+        amount = data.get("amount")
+        return cls(data.get("label"), None if amount is None else float(amount), str(data["currency"]))
 
 
 @dataclass(frozen=True)

@@ -166,12 +166,16 @@ class _Exporter:
         for index, cost in enumerate(service["costs"]):
             cost_iri = f"{iri}/cost/{index + 1}"
             costs.append(_ref(cost_iri))
+            if cost.get("amount") is not None:
+                value = {"cv:value": {"@value": str(cost["amount"]), "@type": "xsd:decimal"}}
+            else:  # set case by case: the description says how
+                value = {}
             self.graph.append(
                 {
+                    **value,
                     "@id": cost_iri,
                     "@type": "cv:Cost",
                     "dct:identifier": f"{service_id}-cost-{index + 1}",
-                    "cv:value": {"@value": str(cost["amount"]), "@type": "xsd:decimal"},
                     "cv:currency": _ref(CURRENCY_AUTHORITY + cost["currency"]),
                     "dct:description": _texts(cost.get("label")),
                     "cv:isDefinedBy": _ref(authority),

@@ -311,7 +311,11 @@ class _Checker:
         for j, cost in enumerate(costs):
             where = f"{path}.costs[{j}]"
             amount = cost.get("amount")
-            if isinstance(amount, bool) or not isinstance(amount, (int, float)) or amount < 0:
+            if cost.get("varies") is True:
+                if amount is not None:
+                    self.problem(file, where, "a fee that varies has no fixed amount")
+                self.check_text(file, f"{where}.label", cost.get("label"))
+            elif isinstance(amount, bool) or not isinstance(amount, (int, float)) or amount < 0:
                 self.problem(file, f"{where}.amount", f"{amount!r} is not an amount (a number, 0 if free)")
             currency = cost.get("currency")
             if not (isinstance(currency, str) and re.fullmatch(r"[A-Z]{3}", currency)):

@@ -122,9 +122,10 @@ class Views:
             "costs": [
                 {
                     "label": self.text(cost.get("label"), lang),
-                    "amount": cost["amount"],
+                    "amount": cost.get("amount"),
                     "currency": cost["currency"],
-                    "free": cost["amount"] == 0,
+                    "free": cost.get("amount") == 0,
+                    "varies": bool(cost.get("varies")),
                 }
                 for cost in service["costs"]
             ],
