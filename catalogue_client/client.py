@@ -41,6 +41,7 @@ from catalogue_client.models import (
     Locality,
     Office,
     Organisation,
+    Relation,
     SearchHit,
     Service,
 )
@@ -157,6 +158,10 @@ class Catalogue:
             params["type"] = types
         data, stale = self._get("/search", lang, params)
         return Listing(tuple(_parse(SearchHit.from_json, item) for item in _items(data)), stale)
+
+    def relations(self, lang: str | None = None) -> Listing:
+        data, stale = self._get("/relations", lang)
+        return Listing(tuple(_parse(Relation.from_json, item) for item in _items(data)), stale)
 
     def helpdesk(self, lang: str | None = None) -> Helpdesk:
         data, stale = self._get("/helpdesk", lang)

@@ -33,10 +33,29 @@ class Option:
     id: str
     label: str
     condition: str | None
+    keywords: tuple[str, ...] = ()
+    relations: tuple[str, ...] = ()
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Option:
-        return cls(str(data["id"]), str(data["label"]), data.get("condition"))
+        return cls(
+            str(data["id"]),
+            str(data["label"]),
+            data.get("condition"),
+            tuple(data.get("keywords") or []),
+            tuple(data.get("relations") or []),
+        )
+
+
+@dataclass(frozen=True)
+class Relation:
+    id: str
+    name: str
+    keywords: tuple[str, ...]
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Relation:
+        return cls(str(data["id"]), str(data["name"]), tuple(data.get("keywords") or []))
 
 
 @dataclass(frozen=True)

@@ -203,6 +203,11 @@ def create_app(catalogue_dir: Path | str, max_age: int = 300, name: str = "catal
         known("document", document_id, content.documents)
         return respond(request, views.document(document_id, lang), lang)
 
+    @app.get("/relations")
+    async def relations(request: Request) -> HTTPResponse:
+        lang = language(request)
+        return respond(request, {"items": views.relations(lang)}, lang)
+
     @app.get("/helpdesk")
     async def helpdesk(request: Request) -> HTTPResponse:
         lang = language(request)

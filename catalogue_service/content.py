@@ -48,6 +48,7 @@ def catalogue_files(directory: Path) -> list[Path]:
             "organisations.yml",
             "documents.yml",
             "questions.yml",
+            "relations.yml",
         )
     ]
     events = sorted((directory / "life-events").glob("*.yml"))
@@ -64,6 +65,7 @@ class Content:
     offices: dict[str, dict[str, Any]] = field(default_factory=dict)
     documents: dict[str, dict[str, Any]] = field(default_factory=dict)
     questions: dict[str, dict[str, Any]] = field(default_factory=dict)
+    relations: dict[str, dict[str, Any]] = field(default_factory=dict)
     services: dict[str, dict[str, Any]] = field(default_factory=dict)
     life_events: dict[str, dict[str, Any]] = field(default_factory=dict)
     sources: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -117,6 +119,8 @@ def load(directory: Path | str) -> Content:
             content.documents[document["id"]] = document
         for question in data.get("questions", []) or []:
             content.questions[question["id"]] = question
+        for relation in data.get("relations", []) or []:
+            content.relations[relation["id"]] = relation
         for service in data.get("services", []) or []:
             content.services[service["id"]] = service
         event = data.get("life_event")

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
 
 from catalogue_service.content import Content
+from nlp.text import fold
 
 STEM_LENGTH = 5
 FIELD_WEIGHTS = {"title": 3.0, "keywords": 2.0, "body": 1.0}
@@ -28,12 +28,6 @@ STOP_WORDS = {
     "ru": {"и", "в", "на", "с", "по", "для", "или", "не", "как", "что", "я", "мне", "о"},
 }
 WORD = re.compile(r"\w+", re.UNICODE)
-
-
-def fold(text: str) -> str:
-    """Lower-case and strip diacritics: 'Căsătorie' -> 'casatorie', 'Ёлка' -> 'елка'."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def terms(text: str, lang: str | None = None) -> list[str]:

@@ -79,6 +79,7 @@ class _Checker:
                 "organisation",
                 "office",
                 "locality",
+                "relation",
             )
         }
         self.questions: dict[str, dict[str, Any]] = {}
@@ -135,6 +136,8 @@ class _Checker:
                 self.register("office", office.get("id"), file, f"organisations[{i}].offices[{j}].id")
         for i, document in enumerate(_items(data.get("documents"))):
             self.register("document", document.get("id"), file, f"documents[{i}].id")
+        for i, relation in enumerate(_items(data.get("relations"))):
+            self.register("relation", relation.get("id"), file, f"relations[{i}].id")
         for i, question in enumerate(_items(data.get("questions"))):
             self.register("question", question.get("id"), file, f"questions[{i}].id")
             self.questions.setdefault(str(question.get("id")), question)
@@ -161,6 +164,9 @@ class _Checker:
                 self.check_organisation(file, f"organisations[{i}]", org)
             for i, document in enumerate(_items(data.get("documents"))):
                 self.check_document(file, f"documents[{i}]", document)
+            for i, relation in enumerate(_items(data.get("relations"))):
+                self.check_text(file, f"relations[{i}].name", relation.get("name"))
+                self.check_keywords(file, f"relations[{i}].keywords", relation.get("keywords") or {})
             for i, question in enumerate(_items(data.get("questions"))):
                 self.check_question(file, f"questions[{i}]", question)
             for i, service in enumerate(_items(data.get("services"))):
@@ -259,6 +265,13 @@ class _Checker:
                 if kind == "choice" or "label" in option:
                     self.check_text(file, f"{where}.label", option.get("label"))
                 self.check_text(file, f"{where}.condition", option.get("condition"))
+                self.check_keywords(file, f"{where}.keywords", option.get("keywords"))
+                relations = option.get("relations", [])
+                if not isinstance(relations, list):
+                    self.problem(file, f"{where}.relations", "relations must be a list of relation ids")
+                    relations = []
+                for k2, relation in enumerate(relations):
+                    self.check_ref(file, f"{where}.relations[{k2}]", "relation", relation)
         if "when" in question:
             self.check_when(file, f"{path}.when", question["when"])
 

@@ -65,6 +65,8 @@ class Views:
                     "id": option_id,
                     "label": self.text(label, lang),
                     "condition": self.text(option.get("condition"), lang),
+                    "keywords": self.words(option.get("keywords"), lang),
+                    "relations": list(option.get("relations") or []),
                 }
             )
         return {
@@ -207,6 +209,12 @@ class Views:
         ]
         candidates.sort()
         return [self.office(office_id, lang, dist) for dist, office_id in candidates[:limit]]
+
+    def relations(self, lang: str) -> list[dict[str, Any]]:
+        return [
+            {"id": relation_id, "name": self.text(r["name"], lang), "keywords": self.words(r.get("keywords"), lang)}
+            for relation_id, r in self.content.relations.items()
+        ]
 
     def helpdesk(self, lang: str) -> dict[str, Any]:
         helpdesk = self.content.meta["helpdesk"]

@@ -53,6 +53,7 @@ def test_every_resource_matches_the_openapi_description(catalogue_server: Catalo
     check_against_openapi("/offices", 200, get(catalogue_server, "/offices", locality="balti", lang=lang).json())
     check_against_openapi("/documents/{id}", 200, get(catalogue_server, "/documents/passport", lang=lang).json())
     check_against_openapi("/helpdesk", 200, get(catalogue_server, "/helpdesk", lang=lang).json())
+    check_against_openapi("/relations", 200, get(catalogue_server, "/relations", lang=lang).json())
     check_against_openapi("/search", 200, get(catalogue_server, "/search", q="pension", lang=lang).json())
     check_against_openapi("/health", 200, get(catalogue_server, "/health").json())
 

@@ -1,0 +1,47 @@
+"""Text folding shared by search, NLU and actions: case, diacritics and crude word endings ignored."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+WORD = re.compile(r"\w+", re.UNICODE)
+STEM_LENGTH = 5
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip diacritics: 'Căsătorie' -> 'casatorie', 'Ёлка' -> 'елка'."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def stem(word: str) -> str:
+    """A folded word cut to its first letters: 'nasterii' and 'nastere' both -> 'naste'."""
+    folded = fold(word)
+    return folded[:STEM_LENGTH]
+
+
+def words(text: str) -> list[str]:
+    return WORD.findall(fold(text))
+
+
+def phrase_in(phrase: str, text: str) -> bool:
+    """Whether every word of `phrase` starts a word of `text`, in order, ignoring case and diacritics.
+
+    Words of five letters or more match on their stem, so Romanian and Russian
+    endings do not matter ("Bălți" is found in "in baltiul", "Бельцы" in "в Бельцах").
+    """
+    wanted = [stem(w) if len(w) >= STEM_LENGTH else w for w in words(phrase)]
+    have = words(text)
+    if not wanted:
+        return False
+    for start in range(len(have) - len(wanted) + 1):
+        if all(_word_matches(w, have[start + i]) for i, w in enumerate(wanted)):
+            return True
+    return False
+
+
+def _word_matches(wanted: str, word: str) -> bool:
+    if len(wanted) >= STEM_LENGTH or len(word) <= len(wanted) + 1:
+        return word.startswith(wanted)
+    return word == wanted
