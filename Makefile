@@ -1,11 +1,23 @@
 # The front door. `make run` starts the assistant with its embedded defaults;
-# `make test` runs every check. Both bootstrap what they need (uv, the venv).
+# `make test` runs every check. Both bootstrap what they need (uv, the venv,
+# the offline spaCy pipeline, the trained model).
 SHELL := /bin/bash
 export PATH := $(HOME)/.local/bin:$(PATH)
+export RASA_TELEMETRY_ENABLED := false
 PY := .venv/bin/python
-CATALOGUE_PORT ?= 8800
+RASA := .venv/bin/rasa
+CATALOGUE := $(wildcard data/catalogue/*.yml data/catalogue/life-events/*.yml)
+SPACY := build/spacy/lifeevents/config.cfg
+MODEL := models/assistant.tar.gz
+RASA_DATA := data/nlu data/rules.yml
 
-.PHONY: run test setup lint typecheck validate pytest bench catalogue clean
+.PHONY: run test setup lint typecheck validate pytest bench catalogue spacy train \
+        rasa-validate nlu-eval conversation-tests clean
+
+run: setup validate $(MODEL)
+	$(PY) -m runner
+
+test: setup lint typecheck validate rasa-validate nlu-eval conversation-tests pytest
 
 setup: .venv/.synced
 
@@ -15,12 +27,8 @@ setup: .venv/.synced
 	uv sync --frozen
 	@touch $@
 
-run: setup validate
-	$(PY) -m catalogue_service --port $(CATALOGUE_PORT)
-
-catalogue: run
-
-test: setup lint typecheck validate pytest
+catalogue: setup validate
+	$(PY) -m catalogue_service --port 8800
 
 lint: setup
 	.venv/bin/ruff check .
@@ -32,11 +40,32 @@ typecheck: setup
 validate: setup
 	$(PY) -m catalogue_service.validate data/catalogue
 
-pytest: setup
+spacy: $(SPACY)
+
+$(SPACY): $(CATALOGUE) nlp/build_spacy.py nlp/text.py | setup
+	$(PY) -m nlp.build_spacy data/catalogue build/spacy/lifeevents
+
+train: $(MODEL)
+
+$(MODEL): $(SPACY) config.yml domain.yml $(wildcard data/nlu/*.yml) data/rules.yml nlp/components.py | setup
+	$(RASA) train --config config.yml --domain domain.yml --data $(RASA_DATA) --out models \
+	  --fixed-model-name assistant
+
+rasa-validate: setup
+	$(RASA) data validate --config config.yml --domain domain.yml --data $(RASA_DATA) --fail-on-warnings
+
+nlu-eval: $(MODEL)
+	$(PY) -m nlp.evaluate $(MODEL) --out build/reports/nlu --check
+
+conversation-tests: $(MODEL)
+	$(RASA) test core --model $(MODEL) --stories tests/conversations --fail-on-prediction-errors \
+	  --out build/reports/conversations
+
+pytest: setup $(MODEL)
 	$(PY) -m pytest -q
 
 bench: setup
 	$(PY) bench/catalogue_bench.py
 
 clean:
-	rm -rf .venv .cache .pytest_cache .mypy_cache .ruff_cache
+	rm -rf .venv .cache .pytest_cache .mypy_cache .ruff_cache build models var

@@ -30,9 +30,7 @@ class FoldingSpacyTokenizer(SpacyTokenizer):
         return tokens
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False, model_from="SpacyNLP"
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False, model_from="SpacyNLP")
 class CatalogueEntityExtractor(SpacyEntityExtractor):
     """Entities from the catalogue's entity rules, valued by catalogue id."""
 

@@ -1,0 +1,106 @@
+"""Moving a life-event conversation forward: ask the next question or give the guide.
+
+Shared by the actions that start a life event, record answers, answer
+follow-ups and switch language, so "where were we" is decided in one place.
+"""
+
+from __future__ import annotations
+
+from actions.catalogue import call, catalogue
+from actions.conversation import ASKING, FEEDBACK, GUIDED, Turn, button
+from actions.guidance import guide_messages, next_question
+from actions.phrases import say
+from catalogue_client import LifeEvent, Office, Question
+
+
+async def load_event(turn: Turn, event_id: str | None = None) -> LifeEvent | None:
+    event_id = event_id or turn.life_event
+    if not event_id:
+        return None
+    event: LifeEvent = await call(catalogue().life_event, event_id, lang=turn.lang)
+    turn.note_staleness(event)
+    return event
+
+
+def pending(event: LifeEvent, turn: Turn) -> Question | None:
+    question_id = turn.get("pending_question")
+    return next((q for q in event.questions if q.id == question_id), None)
+
+
+async def ask(turn: Turn, question: Question) -> None:
+    """Say the question with a button per answer (and "I don't know")."""
+    dont_know = button(say("dont_know_button", turn.lang), "/dont_know")
+    if question.type == "locality":
+        localities = await call(catalogue().localities, lang=turn.lang)
+        buttons = [button(loc.name, f'/inform_locality{{"locality": "{loc.id}"}}') for loc in localities]
+        turn.send(f"{question.text}\n{say('locality_hint', turn.lang)}", [*buttons, dont_know])
+    else:
+        if question.type == "yes_no":
+            buttons = [button(o.label, "/affirm" if o.id == "yes" else "/deny") for o in question.options]
+        else:
+            buttons = [button(o.label, f'/choose{{"option": "{o.id}"}}') for o in question.options]
+        turn.send(question.text, [*buttons, dont_know])
+    turn.set("pending_question", question.id)
+    turn.set("stage", ASKING)
+
+
+async def advance(turn: Turn, event: LifeEvent) -> None:
+    """Ask the next unanswered question, or give the guide when there is none."""
+    question = next_question(event, turn.answers)
+    if question is not None:
+        await ask(turn, question)
+    else:
+        await give_guide(turn, event)
+
+
+async def nearest_offices(turn: Turn, locality: str | None) -> dict[str, Office]:
+    """The nearest office of each organisation to the citizen's locality, if it is known."""
+    if not locality or locality == "?":
+        return {}
+    offices = await call(catalogue().offices_near, locality=locality, limit=100, lang=turn.lang)
+    turn.note_staleness(offices)
+    nearest: dict[str, Office] = {}
+    for office in offices:
+        nearest.setdefault(office.organisation, office)
+    return nearest
+
+
+async def give_guide(turn: Turn, event: LifeEvent) -> None:
+    answers = turn.answers
+    offices = await nearest_offices(turn, answers.get("locality"))
+    for message in guide_messages(event, answers, offices, turn.lang):
+        turn.send(message)
+    turn.set("pending_question", None)
+    turn.set("stage", FEEDBACK)
+    turn.say(
+        "feedback_question",
+        [
+            button(say("feedback_yes_button", turn.lang), "/affirm"),
+            button(say("feedback_no_button", turn.lang), "/deny"),
+        ],
+    )
+
+
+async def resume(turn: Turn) -> None:
+    """After a digression, ask the pending question again."""
+    if turn.stage != ASKING:
+        return
+    event = await load_event(turn)
+    if event is None:
+        return
+    question = pending(event, turn)
+    if question is not None:
+        turn.say("resume")
+        await ask(turn, question)
+
+
+def reset(turn: Turn, keep_locality: bool) -> None:
+    locality = turn.answers.get("locality") if keep_locality else None
+    turn.set("answers", {"locality": locality} if locality else {})
+    turn.set("pending_question", None)
+    turn.set("stage", None)
+    turn.set("life_event", None)
+    turn.understood()
+
+
+__all__ = ["GUIDED", "advance", "ask", "give_guide", "load_event", "pending", "reset", "resume"]

@@ -1,0 +1,113 @@
+"""The assistant's processes, each started as a subprocess and ready when its health URL answers.
+
+Used by `python -m runner` (what `make run` starts) and by the end-to-end tests,
+so both run the system the same way.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def base_env(**extra: str) -> dict[str, str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1", "RASA_TELEMETRY_ENABLED": "false"}
+    env.update(extra)
+    return env
+
+
+@dataclass
+class Server:
+    name: str
+    command: list[str]
+    health_url: str
+    env: dict[str, str] = field(default_factory=base_env)
+    log_path: Path | None = None
+    process: subprocess.Popen[bytes] | None = None
+
+    def start(self, timeout: float = 120.0) -> Server:
+        log = open(self.log_path, "ab") if self.log_path else None  # noqa: SIM115 - closed with the process
+        self.process = subprocess.Popen(
+            self.command, cwd=ROOT, env=self.env, stdout=log or None, stderr=subprocess.STDOUT if log else None
+        )
+        self.wait_until_ready(timeout)
+        return self
+
+    def wait_until_ready(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process is not None and self.process.poll() is not None:
+                raise RuntimeError(f"{self.name} exited with code {self.process.returncode}")
+            try:
+                if requests.get(self.health_url, timeout=1).status_code == 200:
+                    return
+            except requests.RequestException:
+                pass
+            time.sleep(0.2)
+        raise RuntimeError(f"{self.name} was not ready within {timeout:.0f}s ({self.health_url})")
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGINT)
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def catalogue_service(
+    port: int, catalogue_dir: Path | str = "data/catalogue", max_age: int = 300, **kw: Path
+) -> Server:
+    command = [sys.executable, "-m", "catalogue_service", "--port", str(port), "--catalogue", str(catalogue_dir)]
+    command += ["--max-age", str(max_age)]
+    return Server("catalogue service", command, f"http://127.0.0.1:{port}/health", log_path=kw.get("log_path"))
+
+
+def action_server(port: int, catalogue_url: str, cache_path: Path | str, **kw: Path) -> Server:
+    command = [str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(port)]
+    env = base_env(CATALOGUE_URL=catalogue_url, CATALOGUE_CACHE=str(cache_path))
+    return Server("action server", command, f"http://127.0.0.1:{port}/health", env, log_path=kw.get("log_path"))
+
+
+def rasa_server(
+    port: int,
+    model: Path | str,
+    endpoints: Path | str = "endpoints.yml",
+    credentials: Path | str = "credentials.yml",
+    api_token: str | None = None,
+    **kw: Path,
+) -> Server:
+    command = [str(BIN / "rasa"), "run", "--model", str(model), "--port", str(port), "--endpoints", str(endpoints)]
+    command += ["--credentials", str(credentials), "--cors", "*"]
+    if api_token:
+        command += ["--enable-api", "--auth-token", api_token]
+    url = f"http://127.0.0.1:{port}/webhooks/rest/"
+    return Server("Rasa server", command, url, log_path=kw.get("log_path"))
+
+
+def write_endpoints(path: Path, action_port: int, tracker_db: Path) -> Path:
+    path.write_text(
+        f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n'
+        f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {tracker_db}\n",
+        encoding="utf-8",
+    )
+    return path
