@@ -8,8 +8,9 @@ PY := .venv/bin/python
 RASA := .venv/bin/rasa
 CATALOGUE := $(wildcard data/catalogue/*.yml data/catalogue/life-events/*.yml)
 SPACY := build/spacy/lifeevents/config.cfg
+CATALOGUE_NLU := build/nlu/catalogue.yml
 MODEL := models/assistant.tar.gz
-RASA_DATA := data/nlu data/rules.yml
+RASA_DATA := data/nlu build/nlu data/rules.yml
 
 .PHONY: run test setup lint typecheck validate pytest bench catalogue spacy train \
         rasa-validate nlu-eval conversation-tests clean
@@ -40,18 +41,21 @@ typecheck: setup
 validate: setup
 	$(PY) -m catalogue_service.validate data/catalogue
 
-spacy: $(SPACY)
+spacy: $(SPACY) $(CATALOGUE_NLU)
 
 $(SPACY): $(CATALOGUE) nlp/build_spacy.py nlp/text.py | setup
 	$(PY) -m nlp.build_spacy data/catalogue build/spacy/lifeevents
 
+$(CATALOGUE_NLU): $(CATALOGUE) $(wildcard data/nlu/*.yml) nlp/build_training.py | setup
+	$(PY) -m nlp.build_training data/catalogue $(CATALOGUE_NLU)
+
 train: $(MODEL)
 
-$(MODEL): $(SPACY) config.yml domain.yml $(wildcard data/nlu/*.yml) data/rules.yml nlp/components.py | setup
+$(MODEL): $(SPACY) $(CATALOGUE_NLU) config.yml domain.yml $(wildcard data/nlu/*.yml) data/rules.yml nlp/components.py | setup
 	$(RASA) train --config config.yml --domain domain.yml --data $(RASA_DATA) --out models \
 	  --fixed-model-name assistant
 
-rasa-validate: setup
+rasa-validate: setup $(CATALOGUE_NLU)
 	$(RASA) data validate --config config.yml --domain domain.yml --data $(RASA_DATA) --fail-on-warnings
 
 nlu-eval: $(MODEL)

@@ -70,7 +70,8 @@ def main() -> None:
             f"  {figures['examples']:8}  {'ok' if ok else 'BELOW THRESHOLD'}"
         )
     print(
-        f"thresholds: macro-F1 >= {MIN_MACRO_F1}, life-event accuracy >= {MIN_LIFE_EVENT_ACCURACY}; report in {args.out}"
+        f"thresholds: macro-F1 >= {MIN_MACRO_F1}, life-event accuracy >= {MIN_LIFE_EVENT_ACCURACY};"
+        f" report in {args.out}"
     )
     if args.check and failed:
         sys.exit(1)
