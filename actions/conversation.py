@@ -10,6 +10,7 @@ when one is awaited, and turns a catalogue outage into a polite answer.
 from __future__ import annotations
 
 import logging
+from abc import ABCMeta, abstractmethod
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -142,7 +143,7 @@ async def helpdesk_contacts(turn: Turn) -> None:
     turn.send("\n".join(lines))
 
 
-class GuideAction(Action):
+class GuideAction(Action, metaclass=ABCMeta):
     """Base of every action: language, feedback comments and catalogue outages handled once."""
 
     action_name = ""
@@ -163,8 +164,9 @@ class GuideAction(Action):
             await helpdesk_contacts(turn)
         return turn.events()
 
+    @abstractmethod
     async def handle(self, turn: Turn) -> None:
-        raise NotImplementedError
+        """What this action does with the turn."""
 
 
 def record_comment(turn: Turn) -> None:
