@@ -118,7 +118,9 @@ class FoldedTfidfIntentClassifier(GraphComponent, IntentClassifier):
                 meta = json.loads((directory / "vocabularies.json").read_text(encoding="utf-8"))
                 weights = np.load(directory / "weights.npz", allow_pickle=False)
                 component.vectorizers = _vectorizers()
-                for i, (vectorizer, vocabulary) in enumerate(zip(component.vectorizers, meta["vocabularies"])):
+                for i, (vectorizer, vocabulary) in enumerate(
+                    zip(component.vectorizers, meta["vocabularies"], strict=True)
+                ):
                     vectorizer.vocabulary_ = vocabulary
                     vectorizer.idf_ = weights[f"idf{i}"]
                 component.classes = meta["classes"]
@@ -142,7 +144,7 @@ class FoldedTfidfIntentClassifier(GraphComponent, IntentClassifier):
         if self.coef is None or not messages:
             return messages
         probabilities = self.probabilities([m.get(TEXT) or "" for m in messages])
-        for message, row in zip(messages, probabilities):
+        for message, row in zip(messages, probabilities, strict=True):
             order = np.argsort(-row)[: self.config["ranking_length"]]
             ranking = [{"name": self.classes[i], "confidence": float(row[i])} for i in order]
             message.set(INTENT, ranking[0], add_to_output=True)
