@@ -62,7 +62,7 @@ nlu-eval: $(MODEL)
 	$(PY) -m nlp.evaluate $(MODEL) --out build/reports/nlu --check
 
 conversation-tests: $(MODEL)
-	$(RASA) test core --model $(MODEL) --stories tests/conversations --fail-on-prediction-errors \
+	$(RASA) test core --model $(MODEL) --stories tests/conversations --e2e --fail-on-prediction-errors \
 	  --out build/reports/conversations
 
 pytest: setup $(MODEL)

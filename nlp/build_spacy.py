@@ -33,12 +33,19 @@ VARIANTS = {
 LANGUAGES = ("en", "ro", "ru")
 
 
-def word_regex(word: str) -> str:
-    """A case- and diacritic-insensitive regex for one word; long words match any ending."""
+def word_regex(word: str, lang: str) -> str:
+    """A case- and diacritic-insensitive regex for one word.
+
+    Romanian and Russian words of five letters or more keep all but their last
+    two letters and take any ending ("Бельцы" -> "в Бельцах"); English words
+    take only a plural ending, so "registrar" does not match "register".
+    """
     folded = fold(word)
-    core = folded[:STEM_LENGTH] if len(folded) >= STEM_LENGTH else folded
+    if lang != "en" and len(folded) >= STEM_LENGTH:
+        core, tail = folded[: max(STEM_LENGTH, len(folded) - 2)], r"\w*"
+    else:
+        core, tail = folded, ("(?:s|es)?" if lang == "en" else r"\w?")
     chars = "".join(f"[{VARIANTS[c]}]" if c in VARIANTS else _escape(c) for c in core)
-    tail = r"\w*" if len(folded) >= STEM_LENGTH else r"\w?"
     return f"(?i)^{chars}{tail}$"
 
 
@@ -46,33 +53,30 @@ def _escape(char: str) -> str:
     return "\\" + char if not char.isalnum() else char
 
 
-def phrase_pattern(label: str, ident: str, phrase: str) -> dict[str, Any] | None:
+def phrase_pattern(label: str, ident: str, phrase: str, lang: str) -> dict[str, Any] | None:
     tokens = words(phrase)
     if not tokens or (len(tokens) == 1 and len(tokens[0]) < 3 and not tokens[0].isupper()):
         return None
-    return {"label": label, "id": ident, "pattern": [{"TEXT": {"REGEX": word_regex(t)}} for t in tokens]}
+    return {"label": label, "id": ident, "pattern": [{"TEXT": {"REGEX": word_regex(t, lang)}} for t in tokens]}
 
 
-def _texts(value: Any) -> list[str]:
+def _texts(value: Any) -> list[tuple[str, str]]:
     if not isinstance(value, dict):
         return []
-    return [value[lang] for lang in LANGUAGES if value.get(lang)]
+    return [(lang, value[lang]) for lang in LANGUAGES if value.get(lang)]
 
 
-def _keywords(value: Any) -> list[str]:
+def _keywords(value: Any) -> list[tuple[str, str]]:
     if not isinstance(value, dict):
         return []
-    return [word for lang in LANGUAGES for word in value.get(lang) or []]
+    return [(lang, word) for lang in LANGUAGES for word in value.get(lang) or []]
 
 
 def patterns(content: Content) -> list[dict[str, Any]]:
     """Entity-ruler patterns for everything in the catalogue a citizen may name."""
-    phrases: list[tuple[str, str, str]] = []
+    phrases: list[tuple[str, str, tuple[str, str]]] = []
     for locality_id, locality in content.localities.items():
         phrases += [("LOCALITY", locality_id, name) for name in _texts(locality["name"])]
-    for org_id, org in content.organisations.items():
-        names = _texts(org.get("short_name")) + _keywords(org.get("keywords"))
-        phrases += [("ORGANISATION", org_id, name) for name in names]
     for document_id, document in content.documents.items():
         phrases += [("DOCUMENT", document_id, name) for name in _texts(document["name"])]
     for service_id, service in content.services.items():
@@ -80,10 +84,14 @@ def patterns(content: Content) -> list[dict[str, Any]]:
         phrases += [("SERVICE", service_id, name) for name in names]
     for relation_id, relation in content.relations.items():
         phrases += [("RELATION", relation_id, word) for word in _keywords(relation.get("keywords"))]
+    # last: where an organisation's keyword is also a service or document, that wins
+    for org_id, org in content.organisations.items():
+        names = _texts(org.get("short_name")) + _keywords(org.get("keywords"))
+        phrases += [("ORGANISATION", org_id, name) for name in names]
     seen: set[tuple[str, str]] = set()
     result = []
-    for label, ident, phrase in phrases:
-        pattern = phrase_pattern(label, ident, phrase)
+    for label, ident, (lang, phrase) in phrases:
+        pattern = phrase_pattern(label, ident, phrase, lang)
         key = (label, str(pattern["pattern"]) if pattern else "")
         if pattern and key not in seen:
             seen.add(key)
