@@ -79,7 +79,7 @@ def answer_until_guide(stack: Stack, sender: str, replies: list[dict[str, Any]])
 
 
 CONVERSATIONS = [
-    ("en", "Hi. My dad passed away yesterday in Bălți, what do I do?", "I understand", "Checklist", "Balti"),
+    ("en", "Hi. My dad passed away yesterday in Bălți, what do I do?", "I understand", "Checklist", "Bălți"),
     ("ro", "Bună ziua, soția a născut ieri o fetiță la Cahul. Ce acte trebuie să fac?", "Am înțeles", "Lista", "Cahul"),
     ("ru", "Здравствуйте. Я потерял работу, живу в Кагуле. Что делать?", "Понятно", "Список", "Кагул"),
 ]
@@ -95,8 +95,12 @@ def test_a_full_conversation_in_each_language(
     replies = answer_until_guide(stack, sender, replies)
     guide = text_of(replies)
     assert checklist in guide and town in guide
-    follow_up = {"en": "how much does it cost?", "ro": "cât costă?", "ru": "сколько это стоит?"}[lang]
-    assert "MDL" in text_of(stack.say(sender, follow_up)) or "gratuit" in guide or "free" in guide
+    follow_up, answer = {
+        "en": ("how much does it cost?", "Cost of “"),
+        "ro": ("cât costă?", "Costul pentru „"),
+        "ru": ("сколько это стоит?", "Стоимость услуги «"),
+    }[lang]
+    assert answer in text_of(stack.say(sender, follow_up))
     thanks = text_of(stack.say(sender, "/affirm"))
     assert thanks and thanks != guide
 
