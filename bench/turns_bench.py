@@ -30,7 +30,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import aiohttp
-import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -133,9 +132,19 @@ def summary(result: Result) -> dict[str, float]:
 
 
 def rss_mb(server: Server) -> float:
+    """Resident memory of a server process, from /proc (Linux)."""
     assert server.process is not None
-    proc = psutil.Process(server.process.pid)
-    return sum(p.memory_info().rss for p in [proc, *proc.children(recursive=True)]) / 2**20
+    for line in Path(f"/proc/{server.process.pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def total_memory_gib() -> float:
+    for line in Path("/proc/meminfo").read_text().splitlines():
+        if line.startswith("MemTotal:"):
+            return int(line.split()[1]) / 2**20
+    return float("nan")
 
 
 def train_vanilla(directory: Path) -> Path:
@@ -201,7 +210,7 @@ def main() -> None:
     lines = [
         "# Conversation turns over REST",
         "",
-        f"Machine: {os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB, "
+        f"Machine: {os.cpu_count()} cores, {total_memory_gib():.0f} GiB, "
         f"Python {platform.python_version()}; {args.seconds:.0f} s per measurement, closed-loop clients.",
         "",
         "| assistant | concurrency | turns | errors | p50 ms | p95 ms | p99 ms | turns/s |",
