@@ -149,6 +149,7 @@ def total_memory_gib() -> float:
 
 def train_vanilla(directory: Path) -> Path:
     print("training the vanilla `rasa init` assistant (default config) ...", flush=True)
+    directory.mkdir(parents=True, exist_ok=True)
     subprocess.run(
         [str(BIN / "rasa"), "init", "--no-prompt", "--init-dir", str(directory)],
         env=base_env(),
