@@ -107,7 +107,7 @@ def rasa_server(
 def write_endpoints(path: Path, action_port: int, tracker_db: Path) -> Path:
     path.write_text(
         f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n'
-        f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {tracker_db}\n",
+        f"tracker_store:\n  type: runner.tracker_store.SQLiteTrackerStore\n  db: {tracker_db}\n",
         encoding="utf-8",
     )
     return path
