@@ -81,12 +81,20 @@ class ActionFollowup(GuideAction):
 
     @staticmethod
     async def office(turn: Turn, services: list[Service]) -> None:
-        localities = await call(catalogue().localities, lang=turn.lang)
-        locality = locality_in(turn.text, turn.entity_values("locality"), localities) or turn.answers.get("locality")
-        if not locality or locality == "?":
-            turn.say("office_which_locality")
-            return
-        offices = await call(catalogue().offices_near, locality=locality, limit=100, lang=turn.lang)
+        point = turn.metadata.get("location") or {}
+        if "lat" in point and "lon" in point:  # a location the channel shared (Telegram)
+            offices = await call(
+                catalogue().offices_near, float(point["lat"]), float(point["lon"]), limit=100, lang=turn.lang
+            )
+        else:
+            localities = await call(catalogue().localities, lang=turn.lang)
+            locality = locality_in(turn.text, turn.entity_values("locality"), localities) or turn.answers.get(
+                "locality"
+            )
+            if not locality or locality == "?":
+                turn.say("office_which_locality")
+                return
+            offices = await call(catalogue().offices_near, locality=locality, limit=100, lang=turn.lang)
         turn.note_staleness(offices)
         lines = []
         seen = set()

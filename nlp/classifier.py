@@ -59,6 +59,7 @@ class FoldedTfidfIntentClassifier(GraphComponent, IntentClassifier):
         self.classes: list[str] = []
         self.coef: np.ndarray | None = None
         self.intercept: np.ndarray | None = None
+        self._weights: np.ndarray | None = None
 
     @classmethod
     def create(
@@ -132,8 +133,10 @@ class FoldedTfidfIntentClassifier(GraphComponent, IntentClassifier):
     # -- prediction ----------------------------------------------------------------
     def probabilities(self, texts: list[str]) -> np.ndarray:
         assert self.coef is not None and self.intercept is not None
+        if self._weights is None:  # contiguous (features x classes), so the product is one fast pass
+            self._weights = np.ascontiguousarray(self.coef.T)
         features = hstack([v.transform(texts) for v in self.vectorizers]).tocsr()
-        scores = features @ self.coef.T + self.intercept
+        scores = np.asarray(features @ self._weights) + self.intercept
         if len(self.classes) == 2:  # binary LR stores one row of weights
             scores = np.hstack([-scores, scores])
         scores -= scores.max(axis=1, keepdims=True)

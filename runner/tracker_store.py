@@ -5,6 +5,10 @@ with `synchronous=NORMAL` keeps every committed turn across a crash of any
 process (it can lose the last turns only on a power cut), lets readers and the
 writer work at once, and waits for busy locks instead of failing. Configured
 in endpoints.yml as `type: runner.tracker_store.SQLiteTrackerStore`.
+
+Replacing a conversation's events with an empty list through Rasa's HTTP API
+(`PUT /conversations/{id}/tracker/events` with `[]`) deletes the conversation:
+that is how a citizen's "forget me" is carried out.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import event
 
 
@@ -29,3 +34,11 @@ class SQLiteTrackerStore(SQLTrackerStore):
         super().__init__(domain=domain, dialect="sqlite", db=db, event_broker=event_broker, **kwargs)
         event.listen(self.engine, "connect", _tune)
         self.engine.dispose()  # connections opened from now on are tuned
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        if tracker.events:
+            await super().save(tracker)
+            return
+        with self.session_scope() as session:
+            session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == tracker.sender_id).delete()
+            session.commit()

@@ -1,0 +1,45 @@
+"""The bridge's one way to talk to the assistant: Rasa's REST channel."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import httpx
+
+log = logging.getLogger(__name__)
+
+
+class RasaUnavailable(Exception):
+    """Rasa could not be reached or failed; `delivered` says whether it may have seen the message."""
+
+    def __init__(self, message: str, delivered: bool) -> None:
+        super().__init__(message)
+        self.delivered = delivered
+
+
+class RasaClient:
+    def __init__(self, url: str, timeout: float = 30.0) -> None:
+        self.url = url.rstrip("/") + "/webhooks/rest/webhook"
+        self.client = httpx.AsyncClient(timeout=httpx.Timeout(timeout, connect=3.0))
+
+    async def send(self, sender: str, text: str, metadata: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        """The assistant's replies to one message from `sender`."""
+        payload: dict[str, Any] = {"sender": sender, "message": text}
+        if metadata:
+            payload["metadata"] = metadata
+        try:
+            response = await self.client.post(self.url, json=payload)
+        except httpx.ConnectError as error:
+            raise RasaUnavailable("Rasa is not reachable", delivered=False) from error
+        except httpx.TimeoutException as error:
+            raise RasaUnavailable("Rasa did not answer in time", delivered=True) from error
+        except httpx.HTTPError as error:
+            raise RasaUnavailable(f"Rasa failed: {type(error).__name__}", delivered=True) from error
+        if response.status_code >= 500:
+            raise RasaUnavailable(f"Rasa answered HTTP {response.status_code}", delivered=response.status_code != 503)
+        replies = response.json()
+        return replies if isinstance(replies, list) else []
+
+    async def close(self) -> None:
+        await self.client.aclose()
