@@ -2,18 +2,22 @@
 
 Catalogue service on :8800, action server on :5055, Rasa on :5005 with its REST
 channel (POST /webhooks/rest/webhook), conversations in SQLite (var/tracker.db).
-RASA_API_TOKEN enables Rasa's HTTP API for tools. Ctrl-C stops everything.
+Rasa's HTTP API is enabled with RASA_API_TOKEN (a random one if unset; the
+Telegram bridge uses it to delete a chat's data on /forget). With
+TELEGRAM_BOT_TOKEN set, the Telegram bridge runs too. Ctrl-C stops everything.
 """
 
 from __future__ import annotations
 
 import os
+import secrets
 import signal
+import subprocess
 import sys
 import time
 from pathlib import Path
 
-from runner.processes import ROOT, Server, action_server, catalogue_service, rasa_server
+from runner.processes import ROOT, Server, action_server, base_env, catalogue_service, rasa_server
 
 CATALOGUE_PORT = int(os.environ.get("CATALOGUE_PORT", "8800"))
 ACTIONS_PORT = int(os.environ.get("ACTIONS_PORT", "5055"))
@@ -31,15 +35,21 @@ def main() -> None:
         stopping = True
 
     signal.signal(signal.SIGTERM, stop)
+    api_token = os.environ.get("RASA_API_TOKEN") or secrets.token_urlsafe(24)
+    telegram: subprocess.Popen[bytes] | None = None
     try:
         catalogue_url = f"http://127.0.0.1:{CATALOGUE_PORT}"
         for server in (
             catalogue_service(CATALOGUE_PORT),
             action_server(ACTIONS_PORT, catalogue_url, Path(".cache/actions-catalogue-http")),
-            rasa_server(RASA_PORT, MODEL, api_token=os.environ.get("RASA_API_TOKEN")),
+            rasa_server(RASA_PORT, MODEL, api_token=api_token),
         ):
             print(f"starting the {server.name} ...", flush=True)
             started.append(server.start())
+        if os.environ.get("TELEGRAM_BOT_TOKEN"):
+            print("starting the Telegram bridge ...", flush=True)
+            env = base_env(RASA_URL=f"http://127.0.0.1:{RASA_PORT}", RASA_API_TOKEN=api_token)
+            telegram = subprocess.Popen([sys.executable, "-m", "bot.telegram_bridge"], cwd=ROOT, env=env)
         print(
             f"\nThe assistant is ready.\n  REST channel: POST http://127.0.0.1:{RASA_PORT}/webhooks/rest/webhook"
             f'  {{"sender": "me", "message": "my father died"}}\n  catalogue:    {catalogue_url}/life-events\n'
@@ -51,6 +61,9 @@ def main() -> None:
     except KeyboardInterrupt:
         stopping = True
     finally:
+        if telegram is not None:
+            telegram.terminate()
+            telegram.wait(timeout=15)
         for server in reversed(started):
             server.stop()
     if not stopping:

@@ -9,10 +9,14 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
+
+from runner.processes import Server, action_server, catalogue_service, rasa_server, write_endpoints
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE_DIR = ROOT / "data" / "catalogue"
@@ -79,3 +83,44 @@ def catalogue_copy(tmp_path: Path) -> Path:
     target = tmp_path / "catalogue"
     shutil.copytree(CATALOGUE_DIR, target)
     return target
+
+
+MODEL = ROOT / "models" / "assistant.tar.gz"
+RASA_API_TOKEN = "test-api-token"
+
+
+@dataclass
+class Stack:
+    """The whole assistant: catalogue service, action server, Rasa (REST channel and HTTP API)."""
+
+    tmp: Path
+    catalogue: Server
+    actions: Server
+    rasa: Server
+    rasa_url: str
+
+    def say(self, sender: str, text: str, **metadata: Any) -> list[dict[str, Any]]:
+        payload: dict[str, Any] = {"sender": sender, "message": text}
+        if metadata:
+            payload["metadata"] = metadata
+        response = requests.post(f"{self.rasa_url}/webhooks/rest/webhook", json=payload, timeout=30)
+        response.raise_for_status()
+        return response.json()
+
+
+@pytest.fixture(scope="session")
+def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    assert MODEL.exists(), "train the model first: make train (make test does it)"
+    tmp = tmp_path_factory.mktemp("stack")
+    ports = {"catalogue": free_port(), "actions": free_port(), "rasa": free_port()}
+    catalogue = catalogue_service(ports["catalogue"], log_path=tmp / "catalogue.log").start()
+    actions = action_server(
+        ports["actions"], f"http://127.0.0.1:{ports['catalogue']}", tmp / "cache", log_path=tmp / "actions.log"
+    ).start()
+    endpoints = write_endpoints(tmp / "endpoints.yml", ports["actions"], tmp / "tracker.db")
+    rasa = rasa_server(ports["rasa"], MODEL, endpoints, api_token=RASA_API_TOKEN, log_path=tmp / "rasa.log")
+    rasa.start(timeout=180)
+    stack = Stack(tmp, catalogue, actions, rasa, f"http://127.0.0.1:{ports['rasa']}")
+    yield stack
+    for server in (rasa, actions, catalogue):
+        server.stop()
