@@ -5,6 +5,7 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.local/bin:$(PATH)
 export RASA_TELEMETRY_ENABLED := false
 PY := .venv/bin/python
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 RASA := .venv/bin/rasa
 CATALOGUE := $(wildcard data/catalogue/*.yml data/catalogue/life-events/*.yml)
 SPACY := build/spacy/lifeevents/config.cfg
@@ -12,7 +13,8 @@ CATALOGUE_NLU := build/nlu/catalogue.yml
 MODEL := models/assistant.tar.gz
 RASA_DATA := data/nlu build/nlu data/rules.yml
 
-.PHONY: run test setup lint typecheck validate pytest bench catalogue spacy train \
+
+.PHONY: run test setup system-packages lint typecheck validate pytest bench catalogue spacy train \
         rasa-validate nlu-eval conversation-tests clean
 
 run: setup validate $(MODEL)
@@ -20,7 +22,13 @@ run: setup validate $(MODEL)
 
 test: setup lint typecheck validate rasa-validate nlu-eval conversation-tests pytest
 
-setup: .venv/.synced
+setup: .venv/.synced system-packages
+
+# Debian's Chromium for the widget's browser tests (Playwright drives /usr/bin/chromium).
+system-packages:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 .venv/.synced: pyproject.toml uv.lock
 	@command -v uv >/dev/null 2>&1 || python3 -m pip install --user --quiet uv \

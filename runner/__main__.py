@@ -17,11 +17,12 @@ import sys
 import time
 from pathlib import Path
 
-from runner.processes import ROOT, Server, action_server, base_env, catalogue_service, rasa_server
+from runner.processes import ROOT, Server, action_server, base_env, catalogue_service, rasa_server, widget_server
 
 CATALOGUE_PORT = int(os.environ.get("CATALOGUE_PORT", "8800"))
 ACTIONS_PORT = int(os.environ.get("ACTIONS_PORT", "5055"))
 RASA_PORT = int(os.environ.get("RASA_PORT", "5005"))
+WIDGET_PORT = int(os.environ.get("WIDGET_PORT", "8090"))
 MODEL = os.environ.get("RASA_MODEL", "models/assistant.tar.gz")
 
 
@@ -43,6 +44,7 @@ def main() -> None:
             catalogue_service(CATALOGUE_PORT),
             action_server(ACTIONS_PORT, catalogue_url, Path(".cache/actions-catalogue-http")),
             rasa_server(RASA_PORT, MODEL, api_token=api_token),
+            widget_server(WIDGET_PORT),
         ):
             print(f"starting the {server.name} ...", flush=True)
             started.append(server.start())
@@ -53,6 +55,7 @@ def main() -> None:
         print(
             f"\nThe assistant is ready.\n  REST channel: POST http://127.0.0.1:{RASA_PORT}/webhooks/rest/webhook"
             f'  {{"sender": "me", "message": "my father died"}}\n  catalogue:    {catalogue_url}/life-events\n'
+            f"  web widget:   http://127.0.0.1:{WIDGET_PORT}/demo.html (embed: /widget.js)\n"
             "Ctrl-C stops it.",
             flush=True,
         )

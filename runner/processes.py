@@ -104,6 +104,21 @@ def rasa_server(
     return Server("Rasa server", command, url, log_path=kw.get("log_path"))
 
 
+def widget_server(port: int, **kw: Path) -> Server:
+    """Serves bot/widget/ (widget.js and a demo page) as static files."""
+    command = [
+        sys.executable,
+        "-m",
+        "http.server",
+        str(port),
+        "--bind",
+        "127.0.0.1",
+        "--directory",
+        str(ROOT / "bot" / "widget"),
+    ]
+    return Server("web widget", command, f"http://127.0.0.1:{port}/widget.js", log_path=kw.get("log_path"))
+
+
 def write_endpoints(path: Path, action_port: int, tracker_db: Path) -> Path:
     path.write_text(
         f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n'

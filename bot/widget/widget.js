@@ -1,0 +1,211 @@
+/*
+ * Life-event assistant chat widget. Embed with one tag:
+ *
+ *   <script src="https://assistant.example.md/widget.js"
+ *           data-server="https://assistant.example.md:5005"   (the Rasa server)
+ *           data-lang="ro"                                      (en | ro | ru)
+ *           data-title="Asistent servicii publice"
+ *           data-color="#0b5ed7"></script>
+ *
+ * It talks to Rasa's REST channel, lives in a Shadow DOM (the host page's CSS
+ * cannot reach it and its CSS cannot leak out), defines no globals, and keeps
+ * the conversation across page reloads in localStorage. Text from the
+ * assistant or the citizen is only ever inserted as text; links become <a>.
+ */
+(function () {
+  "use strict";
+
+  var script = document.currentScript;
+  if (!script || script.getAttribute("data-lifeevents-loaded")) return;
+  script.setAttribute("data-lifeevents-loaded", "1");
+
+  var UI = {
+    en: { title: "Public services assistant", placeholder: "Write what happened…", send: "Send", open: "Ask the assistant",
+          close: "Close", unavailable: "Sorry, the assistant cannot be reached right now. Your message is still in the box: please try again in a minute.",
+          typing: "The assistant is writing…" },
+    ro: { title: "Asistentul serviciilor publice", placeholder: "Scrieți ce s-a întâmplat…", send: "Trimite", open: "Întrebați asistentul",
+          close: "Închide", unavailable: "Îmi pare rău, asistentul nu poate fi contactat acum. Mesajul este încă în casetă: încercați din nou peste un minut.",
+          typing: "Asistentul scrie…" },
+    ru: { title: "Помощник по госуслугам", placeholder: "Напишите, что произошло…", send: "Отправить", open: "Спросить помощника",
+          close: "Закрыть", unavailable: "Извините, помощник сейчас недоступен. Ваше сообщение осталось в поле ввода: попробуйте через минуту.",
+          typing: "Помощник печатает…" }
+  };
+  var URL_PATTERN = /https?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]]/g;
+  var MAX_KEPT = 200;
+
+  var server = (script.getAttribute("data-server") || "http://127.0.0.1:5005").replace(/\/+$/, "");
+  var lang = UI[script.getAttribute("data-lang")] ? script.getAttribute("data-lang") : "en";
+  var text = UI[lang];
+  var title = script.getAttribute("data-title") || text.title;
+  var color = /^#[0-9a-fA-F]{3,8}$/.test(script.getAttribute("data-color") || "") ? script.getAttribute("data-color") : "#0b5ed7";
+  var storageKey = "lifeevents-widget:" + server;
+
+  function newId() {
+    var bytes = new Uint8Array(12);
+    (window.crypto || window.msCrypto).getRandomValues(bytes);
+    return "web-" + Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
+
+  function load() {
+    try {
+      var saved = JSON.parse(window.localStorage.getItem(storageKey) || "null");
+      if (saved && typeof saved.sender === "string" && Array.isArray(saved.messages)) return saved;
+    } catch (e) { /* storage blocked or corrupt: start afresh */ }
+    return { sender: newId(), messages: [], open: false };
+  }
+
+  var state = load();
+
+  function save() {
+    state.messages = state.messages.slice(-MAX_KEPT);
+    try { window.localStorage.setItem(storageKey, JSON.stringify(state)); } catch (e) { /* private mode */ }
+  }
+
+  var host = document.createElement("div");
+  host.setAttribute("data-lifeevents-widget", "");
+  var root = host.attachShadow({ mode: "open" });
+  root.innerHTML =
+    "<style>" +
+    ":host{all:initial;position:fixed;right:20px;bottom:20px;z-index:2147483000;font:15px/1.4 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1d1d1f}" +
+    "*{box-sizing:border-box}" +
+    ".launcher{border:0;border-radius:28px;padding:14px 20px;background:var(--accent);color:#fff;font:inherit;font-weight:600;cursor:pointer;box-shadow:0 4px 14px rgba(0,0,0,.25)}" +
+    ".panel{display:none;flex-direction:column;width:min(380px,calc(100vw - 40px));height:min(560px,calc(100vh - 40px));background:#fff;border-radius:14px;box-shadow:0 8px 30px rgba(0,0,0,.3);overflow:hidden}" +
+    ".open .panel{display:flex}.open .launcher{display:none}" +
+    "header{display:flex;align-items:center;justify-content:space-between;padding:12px 14px;background:var(--accent);color:#fff;font-weight:600}" +
+    "header button{border:0;background:transparent;color:#fff;font-size:22px;line-height:1;cursor:pointer}" +
+    ".log{flex:1;overflow-y:auto;margin:0;padding:12px;list-style:none;background:#f6f7f9}" +
+    ".msg{max-width:88%;margin:6px 0;padding:9px 12px;border-radius:12px;white-space:pre-wrap;word-wrap:break-word}" +
+    ".bot{background:#fff;border:1px solid #e3e5e8}.user{margin-left:auto;background:var(--accent);color:#fff}" +
+    ".error{background:#fff4e5;border:1px solid #f0b35a}" +
+    ".msg a{color:inherit;text-decoration:underline}" +
+    ".buttons{display:flex;flex-wrap:wrap;gap:6px;margin:4px 0 8px}" +
+    ".buttons button{border:1px solid var(--accent);background:#fff;color:var(--accent);border-radius:16px;padding:6px 12px;font:inherit;cursor:pointer}" +
+    ".buttons button:disabled{opacity:.45;cursor:default}" +
+    ".typing{display:none;padding:0 14px 8px;color:#666;font-size:13px;background:#f6f7f9}.busy .typing{display:block}" +
+    "form{display:flex;gap:8px;padding:10px;border-top:1px solid #e3e5e8;background:#fff}" +
+    "input{flex:1;min-width:0;border:1px solid #c8ccd2;border-radius:10px;padding:9px 10px;font:inherit;color:#1d1d1f;background:#fff}" +
+    "form button{border:0;border-radius:10px;padding:9px 14px;background:var(--accent);color:#fff;font:inherit;font-weight:600;cursor:pointer}" +
+    "</style>" +
+    "<div class='widget'>" +
+    "<button class='launcher' type='button'></button>" +
+    "<section class='panel' role='dialog'>" +
+    "<header><span class='title'></span><button class='close' type='button'>×</button></header>" +
+    "<ol class='log' aria-live='polite'></ol>" +
+    "<div class='typing' role='status'></div>" +
+    "<form><input name='message' autocomplete='off' maxlength='2000'><button type='submit'></button></form>" +
+    "</section></div>";
+
+  var widget = root.querySelector(".widget");
+  var log = root.querySelector(".log");
+  var input = root.querySelector("input");
+  widget.style.setProperty("--accent", color);
+  root.querySelector(".launcher").textContent = text.open;
+  root.querySelector(".title").textContent = title;
+  root.querySelector(".panel").setAttribute("aria-label", title);
+  root.querySelector(".close").setAttribute("aria-label", text.close);
+  root.querySelector(".typing").textContent = text.typing;
+  root.querySelector("form button").textContent = text.send;
+  input.setAttribute("placeholder", text.placeholder);
+  input.setAttribute("aria-label", text.placeholder);
+
+  function withLinks(element, content) {
+    var last = 0;
+    String(content).replace(URL_PATTERN, function (url, offset) {
+      element.appendChild(document.createTextNode(content.slice(last, offset)));
+      var link = document.createElement("a");
+      link.href = url;
+      link.target = "_blank";
+      link.rel = "noopener noreferrer";
+      link.textContent = url;
+      element.appendChild(link);
+      last = offset + url.length;
+      return url;
+    });
+    element.appendChild(document.createTextNode(String(content).slice(last)));
+  }
+
+  function render(message) {
+    var item = document.createElement("li");
+    item.className = "msg " + message.from;
+    withLinks(item, message.text || "");
+    log.appendChild(item);
+    if (message.buttons && message.buttons.length) {
+      var row = document.createElement("li");
+      row.className = "buttons";
+      message.buttons.forEach(function (b) {
+        var button = document.createElement("button");
+        button.type = "button";
+        button.textContent = b.title;
+        button.disabled = !!message.used;
+        button.addEventListener("click", function () {
+          message.used = true;
+          Array.prototype.forEach.call(row.querySelectorAll("button"), function (x) { x.disabled = true; });
+          save();
+          send(b.payload, b.title);
+        });
+        row.appendChild(button);
+      });
+      log.appendChild(row);
+    }
+    log.scrollTop = log.scrollHeight;
+  }
+
+  function add(message) {
+    if (message.from !== "error") {
+      state.messages.push(message);
+      save();
+    }
+    render(message);
+  }
+
+  var busy = false;
+
+  function send(payload, shown) {
+    if (busy || !payload.trim()) return;
+    busy = true;
+    widget.classList.add("busy");
+    add({ from: "user", text: shown });
+    fetch(server + "/webhooks/rest/webhook", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ sender: state.sender, message: payload, metadata: { language: lang, channel: "web" } })
+    })
+      .then(function (response) {
+        if (!response.ok) throw new Error("HTTP " + response.status);
+        return response.json();
+      })
+      .then(function (replies) {
+        (Array.isArray(replies) ? replies : []).forEach(function (reply) {
+          if (reply.text || (reply.buttons && reply.buttons.length)) {
+            add({ from: "bot", text: reply.text || "", buttons: reply.buttons || [] });
+          }
+        });
+      })
+      .catch(function () {
+        add({ from: "error", text: text.unavailable });
+        if (payload === shown) input.value = payload;  // nothing the citizen typed is lost
+      })
+      .then(function () {
+        busy = false;
+        widget.classList.remove("busy");
+        input.focus();
+      });
+  }
+
+  root.querySelector("form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var value = input.value;
+    input.value = "";
+    send(value, value);
+  });
+  root.querySelector(".launcher").addEventListener("click", function () {
+    state.open = true; save(); widget.classList.add("open"); input.focus();
+  });
+  root.querySelector(".close").addEventListener("click", function () {
+    state.open = false; save(); widget.classList.remove("open");
+  });
+
+  state.messages.forEach(render);
+  if (state.open) widget.classList.add("open");
+  (document.body || document.documentElement).appendChild(host);
+})();
