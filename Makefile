@@ -76,8 +76,8 @@ conversation-tests: $(MODEL)
 pytest: setup $(MODEL)
 	$(PY) -m pytest -q
 
-bench: setup
-	$(PY) bench/catalogue_bench.py
+bench: setup $(MODEL)
+	$(PY) bench/report.py
 
 clean:
 	rm -rf .venv .cache .pytest_cache .mypy_cache .ruff_cache build models var
