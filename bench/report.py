@@ -232,7 +232,9 @@ def main() -> None:  # noqa: PLR0915 - one report, step by step
 
     say("training Rasa's default NLU pipeline on the same data ...")
     default_dir = tmp / "default"
-    default_dir.mkdir()
+    (default_dir / "nlu").mkdir(parents=True)
+    for source in [*sorted((ROOT / "data" / "nlu").glob("*.yml")), build / "nlu" / "catalogue.yml"]:
+        shutil.copy(source, default_dir / "nlu" / f"{source.parent.name}-{source.name}")
     (default_dir / "config.yml").write_text(
         "recipe: default.v1\nlanguage: xx\nassistant_id: default\npipeline:\npolicies:\n"
     )
@@ -244,8 +246,7 @@ def main() -> None:  # noqa: PLR0915 - one report, step by step
             "--config",
             str(default_dir / "config.yml"),
             "--nlu",
-            "data/nlu",
-            str(ROOT / "build" / "nlu"),
+            str(default_dir / "nlu"),
             "--out",
             str(default_dir),
             "--fixed-model-name",

@@ -23,6 +23,10 @@ CATALOGUE_PORT = int(os.environ.get("CATALOGUE_PORT", "8800"))
 ACTIONS_PORT = int(os.environ.get("ACTIONS_PORT", "5055"))
 RASA_PORT = int(os.environ.get("RASA_PORT", "5005"))
 WIDGET_PORT = int(os.environ.get("WIDGET_PORT", "8090"))
+# the sites whose pages may embed the widget (the demo page by default)
+CORS_ORIGINS = os.environ.get(
+    "RASA_CORS_ORIGINS", f"http://127.0.0.1:{WIDGET_PORT},http://localhost:{WIDGET_PORT}"
+).split(",")
 MODEL = os.environ.get("RASA_MODEL", "models/assistant.tar.gz")
 
 
@@ -43,7 +47,7 @@ def main() -> None:
         for server in (
             catalogue_service(CATALOGUE_PORT),
             action_server(ACTIONS_PORT, catalogue_url, Path(".cache/actions-catalogue-http")),
-            rasa_server(RASA_PORT, MODEL, api_token=api_token),
+            rasa_server(RASA_PORT, MODEL, api_token=api_token, cors=CORS_ORIGINS),
             widget_server(WIDGET_PORT),
         ):
             print(f"starting the {server.name} ...", flush=True)

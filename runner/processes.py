@@ -94,10 +94,14 @@ def rasa_server(
     endpoints: Path | str = "endpoints.yml",
     credentials: Path | str = "credentials.yml",
     api_token: str | None = None,
+    cors: list[str] | None = None,
     **kw: Path,
 ) -> Server:
+    """Rasa with the REST channel; browsers may call it only from the `cors` origins."""
     command = [str(BIN / "rasa"), "run", "--model", str(model), "--port", str(port), "--endpoints", str(endpoints)]
-    command += ["--credentials", str(credentials), "--cors", "*"]
+    command += ["--credentials", str(credentials)]
+    if cors:
+        command += ["--cors", *cors]
     if api_token:
         command += ["--enable-api", "--auth-token", api_token]
     url = f"http://127.0.0.1:{port}/webhooks/rest/"

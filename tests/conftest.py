@@ -98,6 +98,7 @@ class Stack:
     actions: Server
     rasa: Server
     rasa_url: str
+    site_origin: str  # the one web origin Rasa's CORS lets the widget be embedded in
 
     def say(self, sender: str, text: str, **metadata: Any) -> list[dict[str, Any]]:
         payload: dict[str, Any] = {"sender": sender, "message": text}
@@ -112,15 +113,18 @@ class Stack:
 def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     assert MODEL.exists(), "train the model first: make train (make test does it)"
     tmp = tmp_path_factory.mktemp("stack")
-    ports = {"catalogue": free_port(), "actions": free_port(), "rasa": free_port()}
+    ports = {"catalogue": free_port(), "actions": free_port(), "rasa": free_port(), "site": free_port()}
+    site_origin = f"http://127.0.0.1:{ports['site']}"
     catalogue = catalogue_service(ports["catalogue"], log_path=tmp / "catalogue.log").start()
     actions = action_server(
         ports["actions"], f"http://127.0.0.1:{ports['catalogue']}", tmp / "cache", log_path=tmp / "actions.log"
     ).start()
     endpoints = write_endpoints(tmp / "endpoints.yml", ports["actions"], tmp / "tracker.db")
-    rasa = rasa_server(ports["rasa"], MODEL, endpoints, api_token=RASA_API_TOKEN, log_path=tmp / "rasa.log")
+    rasa = rasa_server(
+        ports["rasa"], MODEL, endpoints, api_token=RASA_API_TOKEN, cors=[site_origin], log_path=tmp / "rasa.log"
+    )
     rasa.start(timeout=180)
-    stack = Stack(tmp, catalogue, actions, rasa, f"http://127.0.0.1:{ports['rasa']}")
+    stack = Stack(tmp, catalogue, actions, rasa, f"http://127.0.0.1:{ports['rasa']}", site_origin)
     yield stack
     for server in (rasa, actions, catalogue):
         server.stop()

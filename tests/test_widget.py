@@ -16,6 +16,8 @@ from runner.processes import ROOT
 from tests.conftest import Stack
 
 CHROMIUM = "/usr/bin/chromium"
+AXE = ROOT / "bot" / "widget" / "node_modules" / "axe-core" / "axe.min.js"
+SHOTS = ROOT / "build" / "reports" / "widget"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -41,6 +43,11 @@ HOST_PAGE = """<!doctype html>
 """
 
 
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - quiet tests
+        pass
+
+
 @pytest.fixture(scope="module")
 def site(assistant: Stack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Host pages in en/ro/ru on their own origin, serving widget.js as a government site would."""
@@ -48,11 +55,13 @@ def site(assistant: Stack, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     shutil.copy(ROOT / "bot" / "widget" / "widget.js", root / "widget.js")
     for lang in ("en", "ro", "ru"):
         (root / f"{lang}.html").write_text(HOST_PAGE.format(server=assistant.rasa_url, lang=lang), encoding="utf-8")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(SimpleHTTPRequestHandler, directory=str(root)))
+    port = int(assistant.site_origin.rsplit(":", 1)[1])  # the origin Rasa's CORS allows
+    server = ThreadingHTTPServer(("127.0.0.1", port), partial(QuietHandler, directory=str(root)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
+    yield assistant.site_origin
     server.shutdown()
+    server.server_close()
 
 
 @pytest.fixture(scope="module")
@@ -143,3 +152,75 @@ def test_assistant_unreachable_keeps_the_message(page: Page, site: str) -> None:
     field.press("Enter")
     expect(page.locator("[data-lifeevents-widget] .msg.error")).to_contain_text("недоступен")
     expect(field).to_have_value("умер отец")
+
+
+def shot(page: Page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"))
+
+
+def test_keyboard_only_on_a_phone_with_language_switch(browser: Browser, site: str) -> None:
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    try:
+        page.goto(f"{site}/en.html")
+        page.keyboard.press("Tab")  # the host page's button
+        page.keyboard.press("Tab")  # the widget's launcher
+        page.keyboard.press("Enter")
+        panel = page.locator("[data-lifeevents-widget] .panel")
+        expect(panel).to_be_visible()
+        box = panel.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 360, "fits a 360-px screen"
+        page.keyboard.type("My father died yesterday")
+        page.keyboard.press("Enter")
+        expect(bot_messages(page).first).to_contain_text("I understand", timeout=20000)
+        page.keyboard.type("in Romanian please")
+        page.keyboard.press("Enter")
+        expect(bot_messages(page).last).to_be_visible(timeout=20000)
+        expect(page.locator("[data-lifeevents-widget] .msg.bot").filter(has_text="limba română")).to_have_count(1)
+        # answer the pending question with the keyboard alone: Tab from the input back to its first button
+        question_buttons = page.locator("[data-lifeevents-widget] .buttons").last.locator("button")
+        question_buttons.first.focus()
+        assert question_buttons.first.evaluate("b => getComputedStyle(b).outlineStyle") != "none", "focus is visible"
+        count = bot_messages(page).count()
+        page.keyboard.press("Enter")
+        expect(bot_messages(page)).not_to_have_count(count, timeout=20000)
+        shot(page, "phone-keyboard")
+        page.keyboard.press("Escape")
+        expect(panel).to_be_hidden()
+        assert page.evaluate("document.activeElement.hasAttribute('data-lifeevents-widget')"), (
+            "focus returns to the widget"
+        )
+    finally:
+        context.close()
+
+
+def test_no_serious_accessibility_violations(page: Page, site: str) -> None:
+    page.goto(f"{site}/ro.html")
+    page.locator("[data-lifeevents-widget] .launcher").click()
+    field = page.locator("[data-lifeevents-widget] input")
+    field.fill("Vreau să îmi fac pașaport")
+    field.press("Enter")
+    expect(page.locator("[data-lifeevents-widget] .buttons button").first).to_be_visible(timeout=20000)
+    shot(page, "accessibility")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "async () => (await axe.run({include: [['[data-lifeevents-widget]']]})).violations"
+        ".map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.length}))"
+    )
+    serious = [v for v in result if v["impact"] in ("serious", "critical")]
+    assert serious == [], serious
+    assert page.locator("[data-lifeevents-widget] [role=log][aria-live=polite]").count() == 1
+    assert page.locator("[data-lifeevents-widget] .widget").get_attribute("lang") == "ro"
+
+
+def test_other_sites_cannot_use_the_assistant(page: Page, site: str) -> None:
+    """Rasa's CORS admits only the configured origin: the same page from another origin gets no answer."""
+    other = site.replace("127.0.0.1", "localhost")
+    page.goto(f"{other}/en.html")
+    page.locator("[data-lifeevents-widget] .launcher").click()
+    field = page.locator("[data-lifeevents-widget] input")
+    field.fill("hello")
+    field.press("Enter")
+    expect(page.locator("[data-lifeevents-widget] .msg.error")).to_be_visible(timeout=20000)
+    assert bot_messages(page).count() == 0

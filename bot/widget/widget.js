@@ -34,7 +34,8 @@
   var MAX_KEPT = 200;
 
   var server = (script.getAttribute("data-server") || "http://127.0.0.1:5005").replace(/\/+$/, "");
-  var lang = UI[script.getAttribute("data-lang")] ? script.getAttribute("data-lang") : "en";
+  var wanted = (script.getAttribute("data-lang") || document.documentElement.lang || "en").slice(0, 2).toLowerCase();
+  var lang = UI[wanted] ? wanted : "en";  // the page's language unless the tag says otherwise
   var text = UI[lang];
   var title = script.getAttribute("data-title") || text.title;
   var color = /^#[0-9a-fA-F]{3,8}$/.test(script.getAttribute("data-color") || "") ? script.getAttribute("data-color") : "#0b5ed7";
@@ -85,17 +86,21 @@
     "form{display:flex;gap:8px;padding:10px;border-top:1px solid #e3e5e8;background:#fff}" +
     "input{flex:1;min-width:0;border:1px solid #c8ccd2;border-radius:10px;padding:9px 10px;font:inherit;color:#1d1d1f;background:#fff}" +
     "form button{border:0;border-radius:10px;padding:9px 14px;background:var(--accent);color:#fff;font:inherit;font-weight:600;cursor:pointer}" +
+    "button:focus-visible,input:focus-visible,a:focus-visible{outline:3px solid #ffbf47;outline-offset:2px}" +
+    ".sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}" +
     "</style>" +
     "<div class='widget'>" +
     "<button class='launcher' type='button'></button>" +
     "<section class='panel' role='dialog'>" +
     "<header><span class='title'></span><button class='close' type='button'>×</button></header>" +
-    "<ol class='log' aria-live='polite'></ol>" +
+    "<ol class='log' role='log' aria-live='polite' tabindex='0'></ol>" +
     "<div class='typing' role='status'></div>" +
-    "<form><input name='message' autocomplete='off' maxlength='2000'><button type='submit'></button></form>" +
+    "<form><label class='sr-only' for='lifeevents-input'></label>" +
+    "<input id='lifeevents-input' name='message' autocomplete='off' maxlength='2000'><button type='submit'></button></form>" +
     "</section></div>";
 
   var widget = root.querySelector(".widget");
+  widget.setAttribute("lang", lang);
   var log = root.querySelector(".log");
   var input = root.querySelector("input");
   widget.style.setProperty("--accent", color);
@@ -106,7 +111,8 @@
   root.querySelector(".typing").textContent = text.typing;
   root.querySelector("form button").textContent = text.send;
   input.setAttribute("placeholder", text.placeholder);
-  input.setAttribute("aria-label", text.placeholder);
+  root.querySelector("label").textContent = text.placeholder;
+  root.querySelector(".log").setAttribute("aria-label", title);
 
   function withLinks(element, content) {
     var last = 0;
@@ -201,8 +207,13 @@
   root.querySelector(".launcher").addEventListener("click", function () {
     state.open = true; save(); widget.classList.add("open"); input.focus();
   });
-  root.querySelector(".close").addEventListener("click", function () {
+  function close() {
     state.open = false; save(); widget.classList.remove("open");
+    root.querySelector(".launcher").focus();
+  }
+  root.querySelector(".close").addEventListener("click", close);
+  root.querySelector(".panel").addEventListener("keydown", function (event) {
+    if (event.key === "Escape") close();
   });
 
   state.messages.forEach(render);
