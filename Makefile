@@ -22,7 +22,12 @@ run: setup validate $(MODEL)
 
 test: setup lint typecheck validate rasa-validate nlu-eval conversation-tests pytest
 
-setup: .venv/.synced system-packages
+setup: .venv/.synced system-packages bot/widget/node_modules/.installed
+
+# axe-core from npm, for the widget's accessibility test (package-lock.json is committed)
+bot/widget/node_modules/.installed: bot/widget/package.json bot/widget/package-lock.json
+	cd bot/widget && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
 
 # Debian's Chromium for the widget's browser tests (Playwright drives /usr/bin/chromium).
 system-packages:

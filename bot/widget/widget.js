@@ -74,7 +74,7 @@
     ".open .panel{display:flex}.open .launcher{display:none}" +
     "header{display:flex;align-items:center;justify-content:space-between;padding:12px 14px;background:var(--accent);color:#fff;font-weight:600}" +
     "header button{border:0;background:transparent;color:#fff;font-size:22px;line-height:1;cursor:pointer}" +
-    ".log{flex:1;overflow-y:auto;margin:0;padding:12px;list-style:none;background:#f6f7f9}" +
+    ".log{flex:1;overflow-y:auto;margin:0;padding:12px;background:#f6f7f9}" +
     ".msg{max-width:88%;margin:6px 0;padding:9px 12px;border-radius:12px;white-space:pre-wrap;word-wrap:break-word}" +
     ".bot{background:#fff;border:1px solid #e3e5e8}.user{margin-left:auto;background:var(--accent);color:#fff}" +
     ".error{background:#fff4e5;border:1px solid #f0b35a}" +
@@ -93,7 +93,7 @@
     "<button class='launcher' type='button'></button>" +
     "<section class='panel' role='dialog'>" +
     "<header><span class='title'></span><button class='close' type='button'>×</button></header>" +
-    "<ol class='log' role='log' aria-live='polite' tabindex='0'></ol>" +
+    "<div class='log' role='log' aria-live='polite' tabindex='0'></div>" +
     "<div class='typing' role='status'></div>" +
     "<form><label class='sr-only' for='lifeevents-input'></label>" +
     "<input id='lifeevents-input' name='message' autocomplete='off' maxlength='2000'><button type='submit'></button></form>" +
@@ -131,12 +131,12 @@
   }
 
   function render(message) {
-    var item = document.createElement("li");
+    var item = document.createElement("div");
     item.className = "msg " + message.from;
     withLinks(item, message.text || "");
     log.appendChild(item);
     if (message.buttons && message.buttons.length) {
-      var row = document.createElement("li");
+      var row = document.createElement("div");
       row.className = "buttons";
       message.buttons.forEach(function (b) {
         var button = document.createElement("button");
