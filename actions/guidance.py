@@ -8,9 +8,20 @@ ones are kept and marked with the catalogue's text for when they apply.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TypeVar
 
 from actions.phrases import day_names, say
-from catalogue_client import Condition, Cost, Document, LifeEvent, Office, OpeningHours, Service, ServiceStep
+from catalogue_client import (
+    Condition,
+    Cost,
+    Document,
+    LifeEvent,
+    Office,
+    OpeningHours,
+    Question,
+    Service,
+    ServiceStep,
+)
 
 HOLDS, FAILS, UNKNOWN = "holds", "fails", "unknown"
 
@@ -27,25 +38,28 @@ def check(conditions: Iterable[Condition], answers: dict[str, str]) -> tuple[str
     return (UNKNOWN if unknown else HOLDS), unknown
 
 
-def applicable_steps(event: LifeEvent, answers: dict[str, str]) -> list[tuple[ServiceStep, list[str]]]:
-    steps = []
-    for step in event.steps:
-        verdict, unknown = check(step.when, answers)
+Conditional = TypeVar("Conditional", ServiceStep, Document)
+
+
+def applicable(items: Iterable[Conditional], answers: dict[str, str]) -> list[tuple[Conditional, list[str]]]:
+    """The items whose conditions do not fail, each with the texts of its still-unknown conditions."""
+    kept = []
+    for item in items:
+        verdict, unknown = check(item.when, answers)
         if verdict != FAILS:
-            steps.append((step, unknown))
-    return steps
+            kept.append((item, unknown))
+    return kept
+
+
+def applicable_steps(event: LifeEvent, answers: dict[str, str]) -> list[tuple[ServiceStep, list[str]]]:
+    return applicable(event.steps, answers)
 
 
 def applicable_documents(service: Service, answers: dict[str, str]) -> list[tuple[Document, list[str]]]:
-    documents = []
-    for document in service.documents:
-        verdict, unknown = check(document.when, answers)
-        if verdict != FAILS:
-            documents.append((document, unknown))
-    return documents
+    return applicable(service.documents, answers)
 
 
-def next_question(event: LifeEvent, answers: dict[str, str]):  # type: ignore[no-untyped-def]
+def next_question(event: LifeEvent, answers: dict[str, str]) -> Question | None:
     """The first question not yet answered whose own condition does not fail."""
     for question in event.questions:
         if question.id in answers:
