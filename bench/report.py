@@ -31,7 +31,6 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import requests  # noqa: E402
-import yaml  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -47,6 +46,7 @@ from bench.turns_bench import (  # noqa: E402
 )
 from catalogue_service.content import load as load_catalogue  # noqa: E402
 from catalogue_service.search import SearchIndex  # noqa: E402
+from nlp.evaluate import examples, life_event_accuracy, macro_f1  # noqa: E402
 from runner.processes import (  # noqa: E402
     BIN,
     Server,
@@ -90,34 +90,7 @@ def say(message: str) -> None:
 
 
 def held_out() -> dict[str, list[tuple[str, str]]]:
-    data = {}
-    for lang in LANGS:
-        blocks = yaml.safe_load((ROOT / "tests" / "nlu" / f"{lang}.yml").read_text(encoding="utf-8"))["nlu"]
-        data[lang] = [
-            (block["intent"], line.strip()[2:].strip())
-            for block in blocks
-            for line in block["examples"].splitlines()
-            if line.strip()
-        ]
-    return data
-
-
-def macro_f1(pairs: list[tuple[str, str]]) -> float:
-    labels = sorted({truth for truth, _ in pairs})
-    scores = []
-    for label in labels:
-        tp = sum(1 for t, p in pairs if t == label and p == label)
-        fp = sum(1 for t, p in pairs if t != label and p == label)
-        fn = sum(1 for t, p in pairs if t == label and p != label)
-        precision = tp / (tp + fp) if tp + fp else 0.0
-        recall = tp / (tp + fn) if tp + fn else 0.0
-        scores.append(2 * precision * recall / (precision + recall) if precision + recall else 0.0)
-    return sum(scores) / len(scores)
-
-
-def life_event_accuracy(pairs: list[tuple[str, str]]) -> float:
-    events = [(t, p) for t, p in pairs if t.startswith("life_event_")]
-    return sum(1 for t, p in events if t == p) / len(events)
+    return {lang: examples(ROOT / "tests" / "nlu" / f"{lang}.yml") for lang in LANGS}
 
 
 def parse_all(url: str, examples: list[tuple[str, str]]) -> list[tuple[str, str]]:
