@@ -1,0 +1,133 @@
+"""The SQLite tracker store: what a conversation holds after saves, restarts, other processes and forgetting."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from pathlib import Path
+
+import pytest
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from runner.tracker_store import SQLiteTrackerStore
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def domain() -> Domain:
+    return Domain.load(str(ROOT / "domain.yml"))
+
+
+def run(coroutine):  # type: ignore[no-untyped-def]
+    return asyncio.run(coroutine)
+
+
+def turn(tracker: DialogueStateTracker, text: str, timestamp: float | None = None) -> None:
+    tracker.update(UserUttered(text, {"name": "life_event_birth", "confidence": 0.9}, timestamp=timestamp))
+    tracker.update(SlotSet("language", "en", timestamp=timestamp))
+    tracker.update(ActionExecuted("action_listen", timestamp=timestamp))
+
+
+def texts(tracker: DialogueStateTracker | None) -> list[str]:
+    assert tracker is not None
+    return [e.text for e in tracker.events if isinstance(e, UserUttered)]
+
+
+def rows(db: Path, sender: str) -> int:
+    with sqlite3.connect(db) as connection:
+        return connection.execute("SELECT count(*) FROM events WHERE sender_id = ?", (sender,)).fetchone()[0]
+
+
+def test_a_conversation_is_kept_turn_by_turn_without_duplicates(tmp_path: Path, domain: Domain) -> None:
+    store = SQLiteTrackerStore(domain, db=str(tmp_path / "t.db"))
+    tracker = DialogueStateTracker("citizen", domain.slots)
+    turn(tracker, "my wife gave birth")
+    run(store.save(tracker))
+    tracker = run(store.retrieve("citizen"))
+    turn(tracker, "in Cahul")
+    run(store.save(tracker))
+    run(store.save(tracker))  # saving again adds nothing
+    assert rows(tmp_path / "t.db", "citizen") == 6
+    fresh = SQLiteTrackerStore(domain, db=str(tmp_path / "t.db"))  # as after a restart
+    restored = run(fresh.retrieve("citizen"))
+    assert texts(restored) == ["my wife gave birth", "in Cahul"]
+    assert restored.get_slot("language") == "en"
+
+
+def test_rasas_own_sql_store_reads_the_same_rows(tmp_path: Path, domain: Domain) -> None:
+    store = SQLiteTrackerStore(domain, db=str(tmp_path / "t.db"))
+    tracker = DialogueStateTracker("citizen", domain.slots)
+    turn(tracker, "a murit tata")
+    run(store.save(tracker))
+    rasa_store = SQLTrackerStore(domain, dialect="sqlite", db=str(tmp_path / "t.db"))
+    assert texts(run(rasa_store.retrieve("citizen"))) == ["a murit tata"]
+
+
+def test_another_process_writing_the_same_file_is_seen(tmp_path: Path, domain: Domain) -> None:
+    one = SQLiteTrackerStore(domain, db=str(tmp_path / "t.db"))
+    two = SQLiteTrackerStore(domain, db=str(tmp_path / "t.db"))
+    tracker = DialogueStateTracker("citizen", domain.slots)
+    turn(tracker, "first")
+    run(one.save(tracker))
+    assert texts(run(one.retrieve("citizen"))) == ["first"]  # now in one's memory
+    other = run(two.retrieve("citizen"))
+    turn(other, "second, through the other server")
+    run(two.save(other))
+    mine = run(one.retrieve("citizen"))
+    assert texts(mine) == ["first", "second, through the other server"]
+    turn(mine, "third")
+    run(one.save(mine))
+    assert rows(tmp_path / "t.db", "citizen") == 9
+
+
+def test_a_change_that_was_never_saved_is_not_served(tmp_path: Path, domain: Domain) -> None:
+    store = SQLiteTrackerStore(domain, db=str(tmp_path / "t.db"))
+    tracker = DialogueStateTracker("citizen", domain.slots)
+    turn(tracker, "saved")
+    run(store.save(tracker))
+    half_done = run(store.retrieve("citizen"))
+    turn(half_done, "lost when the turn failed")
+    assert texts(run(store.retrieve("citizen"))) == ["saved"]
+
+
+def test_only_the_latest_session_is_retrieved(tmp_path: Path, domain: Domain) -> None:
+    store = SQLiteTrackerStore(domain, db=str(tmp_path / "t.db"))
+    tracker = DialogueStateTracker("citizen", domain.slots)
+    turn(tracker, "old session", timestamp=100.0)
+    tracker.update(SessionStarted(timestamp=200.0))
+    turn(tracker, "new session", timestamp=201.0)
+    run(store.save(tracker))
+    assert texts(run(SQLiteTrackerStore(domain, db=str(tmp_path / "t.db")).retrieve("citizen"))) == ["new session"]
+    full = run(store.retrieve_full_tracker("citizen"))
+    assert texts(full) == ["old session", "new session"]
+
+
+def test_forgetting_deletes_the_conversation(tmp_path: Path, domain: Domain) -> None:
+    store = SQLiteTrackerStore(domain, db=str(tmp_path / "t.db"))
+    for sender in ("citizen", "neighbour"):
+        tracker = DialogueStateTracker(sender, domain.slots)
+        turn(tracker, f"hello from {sender}")
+        run(store.save(tracker))
+    run(store.retrieve("citizen"))
+    run(store.save(DialogueStateTracker("citizen", domain.slots)))  # what PUT .../tracker/events [] does
+    assert run(store.retrieve("citizen")) is None
+    assert rows(tmp_path / "t.db", "citizen") == 0
+    assert texts(run(store.retrieve("neighbour"))) == ["hello from neighbour"]
+
+
+def test_more_conversations_than_memory_holds(tmp_path: Path, domain: Domain) -> None:
+    store = SQLiteTrackerStore(domain, db=str(tmp_path / "t.db"), cache_size=2)
+    for index in range(5):
+        tracker = DialogueStateTracker(f"citizen-{index}", domain.slots)
+        turn(tracker, f"message {index}")
+        run(store.save(tracker))
+    for index in range(5):
+        tracker = run(store.retrieve(f"citizen-{index}"))
+        assert texts(tracker) == [f"message {index}"]
+        turn(tracker, "again")
+        run(store.save(tracker))
+    assert all(rows(tmp_path / "t.db", f"citizen-{index}") == 6 for index in range(5))
