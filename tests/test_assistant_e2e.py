@@ -71,6 +71,22 @@ def test_handover_gives_the_helpdesk(assistant: Stack) -> None:
     assert "asp.gov.md" in said
 
 
+def test_a_catalogue_outage_mid_conversation(assistant: Stack) -> None:
+    sender = f"e2e-outage-{uuid.uuid4().hex[:8]}"
+    opening = "Bună ziua, soția a născut ieri o fetiță la Cahul. Ce acte trebuie să fac?"
+    answer_until_guide(assistant, f"{sender}-before", assistant.say(f"{sender}-before", opening))
+    assistant.catalogue.stop()
+    try:
+        guide = text_of(answer_until_guide(assistant, sender, assistant.say(sender, opening)))
+        assert "Lista" in guide and "Cahul" in guide, "what the client cached still gives the whole guide"
+        said = text_of(assistant.say(f"{sender}-new", "vreau să-mi închid firma, ce trebuie făcut?"))
+        assert "nu pot accesa acum catalogul" in said, "nothing cached: an apology in the citizen's language"
+        assert "asp.gov.md" in said, "and the helpdesk's contacts"
+    finally:
+        assistant.catalogue.start(timeout=30)
+    assert "Lista" in text_of(answer_until_guide(assistant, f"{sender}-after", assistant.say(f"{sender}-after", opening)))
+
+
 def test_conversations_survive_a_restart_of_every_process(assistant: Stack) -> None:
     sender = f"e2e-restart-{uuid.uuid4().hex[:8]}"
     first = assistant.say(sender, "my wife gave birth yesterday")
