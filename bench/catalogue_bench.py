@@ -112,7 +112,7 @@ def main() -> None:
             cached = time_calls(lambda: catalogue.service(SERVICE), args.lookups)
 
             def over_http() -> None:
-                catalogue.session.cache.clear()
+                catalogue.clear_cache()
                 catalogue.service(SERVICE)
 
             print(f"client: {args.lookups} lookups over HTTP (cache cleared each time) ...", flush=True)

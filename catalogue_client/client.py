@@ -6,7 +6,8 @@
 
 Reads go through a pooled `requests` session with bounded timeouts and retries
 (with backoff) and an on-disk HTTP cache (requests-cache) that honours ETag
-and max-age. When the catalogue is unreachable, slow, failing or answers
+and max-age; answers still fresh are also kept parsed in memory until they
+expire, so repeated lookups skip HTTP and disk. When the catalogue is unreachable, slow, failing or answers
 garbage, the last good copy is returned and marked `stale`; with nothing
 cached the caller gets `Unavailable` or `InvalidResponse`, never a hang.
 One `Catalogue` may be shared by many threads.
@@ -17,6 +18,8 @@ from __future__ import annotations
 import json
 import logging
 import os
+import time
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -49,6 +52,7 @@ from catalogue_client.models import (
 log = logging.getLogger("catalogue_client")
 DEFAULT_URL = "http://127.0.0.1:8800"
 DEFAULT_CACHE = ".cache/catalogue-http"
+MAX_FRESH_IN_MEMORY = 4096  # answers; the whole catalogue in three languages is a few hundred
 
 
 class _GarbageBody(requests.exceptions.RequestException):
@@ -87,6 +91,7 @@ class Catalogue:
         self.timeout = (connect_timeout, read_timeout)
         cache_path = Path(cache_path or os.environ.get("CATALOGUE_CACHE") or DEFAULT_CACHE)
         cache_path.parent.mkdir(parents=True, exist_ok=True)
+        self._fresh: dict[str, tuple[float, Any]] = {}  # answers still fresh, parsed: (deadline, JSON)
         self.session = CachedSession(
             str(cache_path),
             backend="sqlite",
@@ -180,6 +185,10 @@ class Catalogue:
     def _get(self, path: str, lang: str | None, params: dict[str, Any] | None = None) -> tuple[Any, bool]:
         url = self.base_url + path
         query = {"lang": lang or self.lang, **(params or {})}
+        key = json.dumps([path, query], sort_keys=True, default=str)
+        fresh = self._fresh.get(key)
+        if fresh is not None and fresh[0] > time.monotonic():
+            return fresh[1], False
         try:
             response = self.session.get(url, params=query, timeout=self.timeout)
         except _GarbageBody as error:
@@ -201,9 +210,30 @@ class Catalogue:
                 raise BadRequest(message)
             raise Unavailable(f"The catalogue failed with HTTP {response.status_code}: {message}")
         try:
-            return response.json(), stale
+            data = response.json()
         except ValueError as error:  # pragma: no cover - the adapter refuses these first
             raise InvalidResponse(f"The catalogue answered {path} with something that is not JSON.") from error
+        if not stale:
+            self._remember_fresh(key, data, getattr(response, "expires", None))
+        return data, stale
+
+    def _remember_fresh(self, key: str, data: Any, expires: datetime | None) -> None:
+        """Keeps a fresh answer in memory until it expires, so repeated lookups skip HTTP and disk."""
+        if expires is None:
+            return
+        if expires.tzinfo is None:
+            expires = expires.replace(tzinfo=timezone.utc)
+        seconds = (expires - datetime.now(timezone.utc)).total_seconds()
+        if seconds <= 0:
+            return
+        if len(self._fresh) >= MAX_FRESH_IN_MEMORY:
+            self._fresh.clear()
+        self._fresh[key] = (time.monotonic() + seconds, data)
+
+    def clear_cache(self) -> None:
+        """Forgets every cached answer, in memory and on disk."""
+        self._fresh.clear()
+        self.session.cache.clear()
 
 
 def _segment(ident: str) -> str:

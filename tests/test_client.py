@@ -89,6 +89,15 @@ def test_second_lookup_is_served_from_cache(catalogue_server: CatalogueServer, t
         assert proxy.requests == 2
 
 
+def test_clearing_the_cache_asks_the_catalogue_again(catalogue_server: CatalogueServer, tmp_path: Path) -> None:
+    with FaultProxy(catalogue_server.url) as proxy, make_client(proxy.url, tmp_path) as catalogue:
+        catalogue.service("id-card", lang="ro")
+        catalogue.clear_cache()
+        proxy.mode = "down"
+        with pytest.raises(Unavailable):
+            catalogue.service("id-card", lang="ro")
+
+
 def test_the_cache_persists_on_disk(catalogue_server: CatalogueServer, tmp_path: Path) -> None:
     with FaultProxy(catalogue_server.url) as proxy:
         with make_client(proxy.url, tmp_path) as first:
