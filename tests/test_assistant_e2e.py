@@ -84,7 +84,8 @@ def test_a_catalogue_outage_mid_conversation(assistant: Stack) -> None:
         assert "asp.gov.md" in said, "and the helpdesk's contacts"
     finally:
         assistant.catalogue.start(timeout=30)
-    assert "Lista" in text_of(answer_until_guide(assistant, f"{sender}-after", assistant.say(f"{sender}-after", opening)))
+    after = assistant.say(f"{sender}-after", opening)
+    assert "Lista" in text_of(answer_until_guide(assistant, f"{sender}-after", after))
 
 
 def test_conversations_survive_a_restart_of_every_process(assistant: Stack) -> None:

@@ -36,9 +36,7 @@ def classifier(tmp_path_factory: pytest.TempPathFactory) -> FoldedTfidfIntentCla
     storage = LocalModelStorage(Path(tmp_path_factory.mktemp("model")))
     resource = Resource("intent_classifier")
     component = FoldedTfidfIntentClassifier({}, storage, resource)
-    component.train(
-        TrainingData([Message.build(text=t, intent=i) for i, texts in TRAINING.items() for t in texts])
-    )
+    component.train(TrainingData([Message.build(text=t, intent=i) for i, texts in TRAINING.items() for t in texts]))
     return FoldedTfidfIntentClassifier.load({}, storage, resource, None)  # type: ignore[arg-type]
 
 
@@ -54,3 +52,16 @@ def test_ranking_names_the_right_intents(classifier: FoldedTfidfIntentClassifier
     assert [m.get("intent")["name"] for m in messages] == ["life_event_birth", "life_event_death", "ask_cost"]
     ranking = messages[0].get("intent_ranking")
     assert len(ranking) == 3 and abs(sum(r["confidence"] for r in ranking) - 1) < 1e-9
+
+
+def test_two_intents_are_enough(tmp_path: Path) -> None:
+    storage = LocalModelStorage(tmp_path)
+    resource = Resource("two")
+    component = FoldedTfidfIntentClassifier({}, storage, resource)
+    two = {intent: TRAINING[intent] for intent in ("life_event_birth", "life_event_death")}
+    component.train(TrainingData([Message.build(text=t, intent=i) for i, texts in two.items() for t in texts]))
+    loaded = FoldedTfidfIntentClassifier.load({}, storage, resource, None)  # type: ignore[arg-type]
+    np.testing.assert_allclose(loaded.probabilities(TEXTS), loaded.probabilities_sklearn(TEXTS), rtol=1e-9)
+    message = Message.build(text="умерла бабушка")
+    loaded.process([message])
+    assert message.get("intent")["name"] == "life_event_death"
