@@ -64,7 +64,7 @@ $(CATALOGUE_NLU): $(CATALOGUE) $(wildcard data/nlu/*.yml) nlp/build_training.py 
 
 train: $(MODEL)
 
-$(MODEL): $(SPACY) $(CATALOGUE_NLU) config.yml domain.yml $(wildcard data/nlu/*.yml) data/rules.yml nlp/components.py | setup
+$(MODEL): $(SPACY) $(CATALOGUE_NLU) config.yml domain.yml $(wildcard data/nlu/*.yml) data/rules.yml nlp/components.py nlp/classifier.py nlp/text.py | setup
 	$(RASA) train --config config.yml --domain domain.yml --data $(RASA_DATA) --out models \
 	  --fixed-model-name assistant
 
