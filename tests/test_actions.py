@@ -29,15 +29,18 @@ from actions.conversation import GuideAction  # noqa: E402
 from catalogue_service.content import read_yaml  # noqa: E402
 from tests.conftest import CATALOGUE_DIR, CatalogueServer, free_port  # noqa: E402
 
+# Only this process's imported actions skip the warm-up; servers started later by other tests must not inherit it.
+del os.environ["CATALOGUE_WARM_UP"]
+
 
 @pytest.fixture()
-def use_catalogue(tmp_path: Path) -> Iterator[Any]:
+def use_catalogue(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     """Point the action server's catalogue client at a URL, with a fresh cache."""
 
     def point(url: str) -> None:
-        os.environ["CATALOGUE_URL"] = url
-        os.environ["CATALOGUE_CACHE"] = str(tmp_path / "actions-cache")
-        os.environ["CATALOGUE_TIMEOUT"] = "1"
+        monkeypatch.setenv("CATALOGUE_URL", url)
+        monkeypatch.setenv("CATALOGUE_CACHE", str(tmp_path / "actions-cache"))
+        monkeypatch.setenv("CATALOGUE_TIMEOUT", "1")
         catalogue_module._catalogue = None
 
     yield point
