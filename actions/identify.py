@@ -12,6 +12,7 @@ from actions.questions import record_answer
 
 LIFE_EVENT_PREFIX = "life_event_"
 SUGGESTION_MIN_CONFIDENCE = 0.05
+OUT_OF_SCOPE = "out_of_scope"
 MAX_SUGGESTIONS = 3
 FAILURES_BEFORE_HANDOVER = 2
 
@@ -84,6 +85,10 @@ class ActionFallback(GuideAction):
             await hand_over(turn, reason="not_understood")
             return
         person = button(say("talk_to_person_button", turn.lang), "/handover")
+        if turn.intent == OUT_OF_SCOPE:  # not about public services: what it can help with, and a person
+            turn.say("fallback_nothing")
+            turn.say("help", [person])
+            return
         suggestions = [
             r["name"]
             for r in turn.ranking

@@ -233,6 +233,15 @@ def test_unsure_offers_the_likeliest_life_events_then_a_person(live: CatalogueSe
     assert changes["handover"]["reason"] == "not_understood"
 
 
+def test_off_topic_gets_what_the_assistant_does_and_a_person(live: CatalogueServer) -> None:
+    ranking = [{"name": "out_of_scope", "confidence": 0.6}, {"name": "life_event_moving", "confidence": 0.1}]
+    changes, messages = run(ActionFallback(), tracker("ce vreme o să fie mâine?", "out_of_scope", ranking=ranking))
+    said = texts(messages)
+    assert "Vă pot ajuta cu nașterea unui copil" in said
+    assert [b["payload"] for m in messages for b in m.get("buttons") or []] == ["/handover"]
+    assert changes["failed_attempts"] == 1
+
+
 def test_feedback_and_comment_are_recorded(live: CatalogueServer) -> None:
     state = {"language": "en", "stage": "feedback", "life_event": "birth"}
     changes, messages = run(ActionAnswer(), tracker("no", "deny", state))
