@@ -7,9 +7,10 @@
 Reads go through a pooled `requests` session with bounded timeouts and retries
 (with backoff) and an on-disk HTTP cache (requests-cache) that honours ETag
 and max-age; answers still fresh are also kept parsed in memory until they
-expire, so repeated lookups skip HTTP and disk. When the catalogue is unreachable, slow, failing or answers
-garbage, the last good copy is returned and marked `stale`; with nothing
-cached the caller gets `Unavailable` or `InvalidResponse`, never a hang.
+expire, so repeated lookups skip HTTP and disk. When the catalogue is
+unreachable, slow, failing or answers garbage, the last good copy is returned
+and marked `stale`; with nothing cached the caller gets `Unavailable` or
+`InvalidResponse`, never a hang.
 One `Catalogue` may be shared by many threads.
 """
 

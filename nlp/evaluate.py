@@ -27,10 +27,7 @@ import yaml
 MIN_MACRO_F1 = 0.90
 MIN_LIFE_EVENT_ACCURACY = 0.93
 LANGUAGES = ("en", "ro", "ru")
-
-
-# Both get the same answer (action_fallback: what the assistant can help with, a search, a person),
-# so a held-out out-of-scope message that falls back is understood right.
+# Both go to action_fallback, so a held-out out-of-scope message that falls back is understood right.
 SAME_ANSWER = {"nlu_fallback": "out_of_scope"}
 
 

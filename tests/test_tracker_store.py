@@ -37,6 +37,13 @@ def texts(tracker: DialogueStateTracker | None) -> list[str]:
     return [e.text for e in tracker.events if isinstance(e, UserUttered)]
 
 
+def begin(store: SQLiteTrackerStore, domain: Domain, sender: str, text: str) -> None:
+    """A new conversation with one turn, saved."""
+    tracker = DialogueStateTracker(sender, domain.slots)
+    turn(tracker, text)
+    run(store.save(tracker))
+
+
 def rows(db: Path, sender: str) -> int:
     with sqlite3.connect(db) as connection:
         return connection.execute("SELECT count(*) FROM events WHERE sender_id = ?", (sender,)).fetchone()[0]
@@ -60,9 +67,7 @@ def test_a_conversation_is_kept_turn_by_turn_without_duplicates(tmp_path: Path, 
 
 def test_rasas_own_sql_store_reads_the_same_rows(tmp_path: Path, domain: Domain) -> None:
     store = SQLiteTrackerStore(domain, db=str(tmp_path / "t.db"))
-    tracker = DialogueStateTracker("citizen", domain.slots)
-    turn(tracker, "a murit tata")
-    run(store.save(tracker))
+    begin(store, domain, "citizen", "a murit tata")
     rasa_store = SQLTrackerStore(domain, dialect="sqlite", db=str(tmp_path / "t.db"))
     assert texts(run(rasa_store.retrieve("citizen"))) == ["a murit tata"]
 
@@ -70,9 +75,7 @@ def test_rasas_own_sql_store_reads_the_same_rows(tmp_path: Path, domain: Domain)
 def test_another_process_writing_the_same_file_is_seen(tmp_path: Path, domain: Domain) -> None:
     one = SQLiteTrackerStore(domain, db=str(tmp_path / "t.db"))
     two = SQLiteTrackerStore(domain, db=str(tmp_path / "t.db"))
-    tracker = DialogueStateTracker("citizen", domain.slots)
-    turn(tracker, "first")
-    run(one.save(tracker))
+    begin(one, domain, "citizen", "first")
     assert texts(run(one.retrieve("citizen"))) == ["first"]  # now in one's memory
     other = run(two.retrieve("citizen"))
     turn(other, "second, through the other server")
@@ -86,9 +89,7 @@ def test_another_process_writing_the_same_file_is_seen(tmp_path: Path, domain: D
 
 def test_a_change_that_was_never_saved_is_not_served(tmp_path: Path, domain: Domain) -> None:
     store = SQLiteTrackerStore(domain, db=str(tmp_path / "t.db"))
-    tracker = DialogueStateTracker("citizen", domain.slots)
-    turn(tracker, "saved")
-    run(store.save(tracker))
+    begin(store, domain, "citizen", "saved")
     half_done = run(store.retrieve("citizen"))
     turn(half_done, "lost when the turn failed")
     assert texts(run(store.retrieve("citizen"))) == ["saved"]
@@ -109,9 +110,7 @@ def test_only_the_latest_session_is_retrieved(tmp_path: Path, domain: Domain) ->
 def test_forgetting_deletes_the_conversation(tmp_path: Path, domain: Domain) -> None:
     store = SQLiteTrackerStore(domain, db=str(tmp_path / "t.db"))
     for sender in ("citizen", "neighbour"):
-        tracker = DialogueStateTracker(sender, domain.slots)
-        turn(tracker, f"hello from {sender}")
-        run(store.save(tracker))
+        begin(store, domain, sender, f"hello from {sender}")
     run(store.retrieve("citizen"))
     run(store.save(DialogueStateTracker("citizen", domain.slots)))  # what PUT .../tracker/events [] does
     assert run(store.retrieve("citizen")) is None
@@ -122,9 +121,7 @@ def test_forgetting_deletes_the_conversation(tmp_path: Path, domain: Domain) -> 
 def test_more_conversations_than_memory_holds(tmp_path: Path, domain: Domain) -> None:
     store = SQLiteTrackerStore(domain, db=str(tmp_path / "t.db"), cache_size=2)
     for index in range(5):
-        tracker = DialogueStateTracker(f"citizen-{index}", domain.slots)
-        turn(tracker, f"message {index}")
-        run(store.save(tracker))
+        begin(store, domain, f"citizen-{index}", f"message {index}")
     for index in range(5):
         tracker = run(store.retrieve(f"citizen-{index}"))
         assert texts(tracker) == [f"message {index}"]
