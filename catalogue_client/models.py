@@ -35,6 +35,8 @@ class Option:
     condition: str | None
     keywords: tuple[str, ...] = ()
     relations: tuple[str, ...] = ()
+    place: str | None = None  # "abroad" or "moldova": a place named in an answer picks this option
+    yes_no: str | None = None  # on a choice option: the option a plain "yes" or "no" picks
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Option:
@@ -44,6 +46,8 @@ class Option:
             data.get("condition"),
             tuple(data.get("keywords") or []),
             tuple(data.get("relations") or []),
+            data.get("place"),
+            data.get("yes_no"),
         )
 
 
@@ -65,15 +69,18 @@ class Question:
     text: str
     options: tuple[Option, ...]
     when: tuple[Condition, ...]
+    at_least: float | None = None  # yes_no: a number in the answer at least this much means yes
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Question:
+        at_least = data.get("at_least")
         return cls(
             id=str(data["id"]),
             type=str(data["type"]),
             text=str(data["text"]),
             options=tuple(Option.from_json(o) for o in data.get("options") or []),
             when=_conditions(data.get("when")),
+            at_least=None if at_least is None else float(at_least),
         )
 
 
@@ -95,11 +102,19 @@ class Locality:
     district: str | None
     lat: float
     lon: float
+    aliases: tuple[str, ...] = ()  # other names citizens type: other languages, other spellings
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Locality:
         point = data["coordinates"]
-        return cls(str(data["id"]), str(data["name"]), data.get("district"), float(point["lat"]), float(point["lon"]))
+        return cls(
+            str(data["id"]),
+            str(data["name"]),
+            data.get("district"),
+            float(point["lat"]),
+            float(point["lon"]),
+            tuple(data.get("aliases") or []),
+        )
 
 
 @dataclass(frozen=True)
@@ -178,6 +193,7 @@ class Cost:
     label: str | None
     amount: float | None
     currency: str
+    when: tuple[Condition, ...] = ()  # the answers this fee variant applies to (none: everyone)
 
     @property
     def free(self) -> bool:
@@ -186,7 +202,12 @@ class Cost:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Cost:
         amount = data.get("amount")
-        return cls(data.get("label"), None if amount is None else float(amount), str(data["currency"]))
+        return cls(
+            data.get("label"),
+            None if amount is None else float(amount),
+            str(data["currency"]),
+            _conditions(data.get("when")),
+        )
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,7 @@ def catalogue_files(directory: Path) -> list[Path]:
             "documents.yml",
             "questions.yml",
             "relations.yml",
+            "places.yml",
         )
     ]
     events = sorted((directory / "life-events").glob("*.yml"))
@@ -66,6 +67,7 @@ class Content:
     documents: dict[str, dict[str, Any]] = field(default_factory=dict)
     questions: dict[str, dict[str, Any]] = field(default_factory=dict)
     relations: dict[str, dict[str, Any]] = field(default_factory=dict)
+    places: dict[str, dict[str, Any]] = field(default_factory=dict)
     services: dict[str, dict[str, Any]] = field(default_factory=dict)
     life_events: dict[str, dict[str, Any]] = field(default_factory=dict)
     sources: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -121,6 +123,8 @@ def load(directory: Path | str) -> Content:
             content.questions[question["id"]] = question
         for relation in data.get("relations", []) or []:
             content.relations[relation["id"]] = relation
+        for place in data.get("places", []) or []:
+            content.places[place["id"]] = place
         for service in data.get("services", []) or []:
             content.services[service["id"]] = service
         event = data.get("life_event")

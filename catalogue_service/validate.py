@@ -38,6 +38,7 @@ LIFE_EVENT_IDS = (
     "immigration",
 )
 QUESTION_TYPES = ("yes_no", "choice", "locality")
+PLACES = ("abroad", "moldova")
 CHANNEL_TYPES = ("in_person", "online", "phone", "post")
 DAYS = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -80,6 +81,7 @@ class _Checker:
                 "office",
                 "locality",
                 "relation",
+                "place",
             )
         }
         self.questions: dict[str, dict[str, Any]] = {}
@@ -138,6 +140,8 @@ class _Checker:
             self.register("document", document.get("id"), file, f"documents[{i}].id")
         for i, relation in enumerate(_items(data.get("relations"))):
             self.register("relation", relation.get("id"), file, f"relations[{i}].id")
+        for i, place in enumerate(_items(data.get("places"))):
+            self.register("place", place.get("id"), file, f"places[{i}].id")
         for i, question in enumerate(_items(data.get("questions"))):
             self.register("question", question.get("id"), file, f"questions[{i}].id")
             self.questions.setdefault(str(question.get("id")), question)
@@ -167,6 +171,9 @@ class _Checker:
             for i, relation in enumerate(_items(data.get("relations"))):
                 self.check_text(file, f"relations[{i}].name", relation.get("name"))
                 self.check_keywords(file, f"relations[{i}].keywords", relation.get("keywords") or {})
+            for i, place in enumerate(_items(data.get("places"))):
+                self.check_text(file, f"places[{i}].name", place.get("name"))
+                self.check_keywords(file, f"places[{i}].keywords", place.get("keywords"))
             for i, question in enumerate(_items(data.get("questions"))):
                 self.check_question(file, f"questions[{i}]", question)
             for i, service in enumerate(_items(data.get("services"))):
@@ -207,6 +214,7 @@ class _Checker:
         if "district" in locality:
             self.check_text(file, f"{path}.district", locality.get("district"))
         self.check_coordinates(file, f"{path}.coordinates", locality.get("coordinates"))
+        self.check_keywords(file, f"{path}.aliases", locality.get("aliases"), every_language=False)
 
     def check_organisation(self, file: str, path: str, org: dict[str, Any]) -> None:
         self.check_text(file, f"{path}.name", org.get("name"))
@@ -266,12 +274,20 @@ class _Checker:
                     self.check_text(file, f"{where}.label", option.get("label"))
                 self.check_text(file, f"{where}.condition", option.get("condition"))
                 self.check_keywords(file, f"{where}.keywords", option.get("keywords"))
+                if option.get("place", "abroad") not in PLACES:
+                    self.problem(file, f"{where}.place", f"place must be one of {', '.join(PLACES)}")
+                if "yes_no" in option and (kind != "choice" or str(option["yes_no"]) not in ("yes", "no")):
+                    self.problem(file, f"{where}.yes_no", "yes_no (yes or no) is for the options of a choice question")
                 relations = option.get("relations", [])
                 if not isinstance(relations, list):
                     self.problem(file, f"{where}.relations", "relations must be a list of relation ids")
                     relations = []
                 for k2, relation in enumerate(relations):
                     self.check_ref(file, f"{where}.relations[{k2}]", "relation", relation)
+        if "at_least" in question:
+            threshold = question["at_least"]
+            if kind != "yes_no" or not _is_number(threshold):
+                self.problem(file, f"{path}.at_least", "at_least is a number, for a yes_no question")
         if "when" in question:
             self.check_when(file, f"{path}.when", question["when"])
 
@@ -335,6 +351,8 @@ class _Checker:
                 self.problem(file, f"{where}.currency", f"{currency!r} is not a currency code like MDL")
             if len(costs) > 1 or "label" in cost:
                 self.check_text(file, f"{where}.label", cost.get("label"))
+            if "when" in cost:
+                self.check_when(file, f"{where}.when", cost["when"])
         channels = list(_items(service.get("channels")))
         if not channels:
             self.problem(file, f"{path}.channels", "say how the service can be requested")
@@ -396,13 +414,13 @@ class _Checker:
         if isinstance(romanian, str) and CEDILLA.search(romanian):
             self.problem(file, f"{path}.ro", "uses ş/ţ with a cedilla; Romanian writes ș/ț with a comma below")
 
-    def check_keywords(self, file: str, path: str, keywords: Any) -> None:
+    def check_keywords(self, file: str, path: str, keywords: Any, every_language: bool = True) -> None:
         if keywords is None:
             return
         if not isinstance(keywords, dict):
             self.problem(file, path, "keywords map each language to a list of words")
             return
-        for lang in self.languages:
+        for lang in self.languages if every_language else [lang for lang in self.languages if lang in keywords]:
             words = keywords.get(lang)
             if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
                 self.problem(file, f"{path}.{lang}", "needs a list of words in this language")

@@ -60,13 +60,18 @@ class Views:
         for option in question.get("options") or []:
             option_id = str(option["id"])
             label = option.get("label") or YES_NO_LABELS.get(option_id)
+            keywords = self.words(option.get("keywords"), lang)
+            if option.get("place") == "abroad":
+                keywords += self.foreign_place_names()
             options.append(
                 {
                     "id": option_id,
                     "label": self.text(label, lang),
                     "condition": self.text(option.get("condition"), lang),
-                    "keywords": self.words(option.get("keywords"), lang),
+                    "keywords": keywords,
                     "relations": list(option.get("relations") or []),
+                    "place": option.get("place"),
+                    "yes_no": str(option["yes_no"]) if "yes_no" in option else None,
                 }
             )
         return {
@@ -75,7 +80,17 @@ class Views:
             "text": self.text(question["text"], lang),
             "options": options,
             "when": self.conditions(question.get("when"), lang),
+            "at_least": question.get("at_least"),
         }
+
+    def foreign_place_names(self) -> list[str]:
+        """Every name of every foreign place, in every language: a Russian speaker may write "Italia"."""
+        names: list[str] = []
+        for place in self.content.places.values():
+            names += [name for name in (place.get("name") or {}).values() if name]
+            for words in (place.get("keywords") or {}).values():
+                names += list(words or [])
+        return names
 
     def conditions(self, when: dict[str, Any] | None, lang: str) -> list[dict[str, Any]]:
         """A `when` mapping as a list of {question, answers, text}; all must hold."""
@@ -128,6 +143,7 @@ class Views:
                     "currency": cost["currency"],
                     "free": cost.get("amount") == 0,
                     "varies": bool(cost.get("varies")),
+                    "when": self.conditions(cost.get("when"), lang),
                 }
                 for cost in service["costs"]
             ],
@@ -192,7 +208,15 @@ class Views:
             "name": self.text(locality["name"], lang),
             "district": self.text(locality.get("district"), lang),
             "coordinates": locality["coordinates"],
+            "aliases": self.aliases(locality, lang),
         }
+
+    def aliases(self, locality: dict[str, Any], lang: str) -> list[str]:
+        """Other names citizens type for a locality: its name in the other languages and other spellings."""
+        names = [name for code, name in (locality.get("name") or {}).items() if code != lang and name]
+        for words in (locality.get("aliases") or {}).values():
+            names += list(words or [])
+        return list(dict.fromkeys(names))
 
     def offices_near(
         self,
