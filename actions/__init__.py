@@ -1,27 +1,16 @@
-"""Rasa custom actions, one module per concern; `rasa run actions` loads this package.
+"""Rasa custom actions; `rasa run actions` loads this package.
 
-identify (which life event), questions (answers), followups (cost, online,
-office, documents, deadline), handover (to staff), session (language, start
-over, small talk). `conversation` is the shared base, `flow` moves a
-conversation forward, `guidance` writes the guide, `matching` reads answers.
+Every message runs one action, `action_respond` (respond): `reading` decides what the message is
+in the conversation's state (`answers` reads answers to the catalogue's questions), then a module
+per concern acts — identify (which life event), questions (answers, feedback), followups (cost,
+online, office, documents, deadline, amount), session (language, start over, small talk),
+handover (to staff). `conversation` is the shared base (`Turn`), `state` names the stages,
+`flow` moves a conversation forward, `guidance` writes the guide.
 """
 
 from actions.catalogue import warm_up_in_background
-from actions.followups import ActionFollowup
-from actions.handover import ActionHandover
-from actions.identify import ActionFallback, ActionStartLifeEvent
-from actions.questions import ActionAnswer
-from actions.session import ActionChangeLanguage, ActionSmallTalk, ActionStartOver
+from actions.respond import ActionRespond
 
-__all__ = [
-    "ActionAnswer",
-    "ActionChangeLanguage",
-    "ActionFallback",
-    "ActionFollowup",
-    "ActionHandover",
-    "ActionSmallTalk",
-    "ActionStartLifeEvent",
-    "ActionStartOver",
-]
+__all__ = ["ActionRespond"]
 
 warm_up_in_background()

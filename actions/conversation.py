@@ -20,13 +20,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import language as languages
 from actions.catalogue import call, catalogue
 from actions.phrases import LANGUAGES, say
+from actions.reading import Message
 from catalogue_client import CatalogueError, Helpdesk
 
 log = logging.getLogger(__name__)
-UNKNOWN = "?"  # the answer "I don't know"
 MAX_TEXT = 2000  # characters of a message the assistant reads or stores
-# stages
-ASKING, GUIDED, FEEDBACK, COMMENT = "asking", "guided", "feedback", "comment"
 
 
 class Turn:
@@ -38,10 +36,26 @@ class Turn:
         self.intent: str = (message.get("intent") or {}).get("name") or ""
         self.entities: list[dict[str, Any]] = list(message.get("entities") or [])
         self.metadata: dict[str, Any] = dict(message.get("metadata") or {})
+        self.confidence: float = float((message.get("intent") or {}).get("confidence") or 0.0)
         self.ranking: list[dict[str, Any]] = list(message.get("intent_ranking") or [])
+        self.life_events: list[str] = [str(e) for e in message.get("life_events") or []]
+        self.payload = self.text.startswith("/")
         self._changes: dict[str, Any] = {}
+        self.language_changed = False
         self.lang = self._settle_language()
         self.stale = False
+
+    def message(self) -> Message:
+        """What the reader needs of the message (`actions.reading`)."""
+        return Message(
+            text=self.text,
+            intent=self.intent,
+            confidence=self.confidence,
+            payload=self.payload,
+            option=self.entity("option"),
+            locality=self.entity("locality"),
+            life_events=tuple(self.life_events),
+        )
 
     # -- slots ---------------------------------------------------------------
     def get(self, slot: str) -> Any:
@@ -51,6 +65,8 @@ class Turn:
         self._changes[slot] = value
 
     def events(self) -> list[EventType]:
+        if "language" in self._changes:  # the channel shows its own texts in the conversation's language
+            self.dispatcher.utter_message(json_message={"language": self.lang})
         return [SlotSet(slot, value) for slot, value in self._changes.items()]
 
     @property
@@ -90,17 +106,24 @@ class Turn:
 
     # -- language -------------------------------------------------------------
     def _settle_language(self) -> str:
+        """The conversation's language: the channel's is a default; a message clearly in another one wins."""
         current = self.tracker.get_slot("language")
+        written = None if self.payload else languages.clearly_written_in(self.text)
         if current in LANGUAGES:
+            if written and written != current:
+                self.switch_language(written)
+                return written
             return str(current)
         wanted = self.metadata.get("language")
-        lang = wanted if wanted in LANGUAGES else languages.detect(self.text) or "en"
-        self.set("language", lang)
+        lang = written or (wanted if wanted in LANGUAGES else languages.detect(self.text) or "en")
+        self.switch_language(lang)
+        self.language_changed = False  # the first language is no change to announce
         return lang
 
     def switch_language(self, lang: str) -> None:
         self.lang = lang
         self.set("language", lang)
+        self.language_changed = True
 
     # -- speaking -------------------------------------------------------------
     def say(self, key: str, buttons: list[dict[str, str]] | None = None, **values: Any) -> None:
@@ -154,10 +177,7 @@ class GuideAction(Action, metaclass=ABCMeta):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         turn = Turn(tracker, dispatcher)
         try:
-            if turn.stage == COMMENT and turn.intent not in ("start_over", "handover", "change_language"):
-                record_comment(turn)
-            else:
-                await self.handle(turn)
+            await self.handle(turn)
         except CatalogueError as error:
             log.warning("%s: catalogue unavailable (%s)", self.name(), type(error).__name__)
             turn.say("catalogue_down")
@@ -167,14 +187,3 @@ class GuideAction(Action, metaclass=ABCMeta):
     @abstractmethod
     async def handle(self, turn: Turn) -> None:
         """What this action does with the turn."""
-
-
-def record_comment(turn: Turn) -> None:
-    """The message after "what was missing?" is the comment; a button press skips it."""
-    turn.set("stage", GUIDED)
-    if turn.text.startswith("/"):
-        return
-    feedback = dict(turn.get("feedback") or {})
-    feedback["comment"] = turn.text
-    turn.set("feedback", feedback)
-    turn.say("feedback_comment_thanks")

@@ -7,9 +7,10 @@ follow-ups and switch language, so "where were we" is decided in one place.
 from __future__ import annotations
 
 from actions.catalogue import call, catalogue
-from actions.conversation import ASKING, FEEDBACK, GUIDED, Turn, button
+from actions.conversation import Turn, button
 from actions.guidance import guide_messages, next_question
 from actions.phrases import say
+from actions.state import UNKNOWN, Stage
 from catalogue_client import LifeEvent, Office, Question
 
 
@@ -41,7 +42,7 @@ async def ask(turn: Turn, question: Question) -> None:
             buttons = [button(o.label, f'/choose{{"option": "{o.id}"}}') for o in question.options]
         turn.send(question.text, [*buttons, dont_know])
     turn.set("pending_question", question.id)
-    turn.set("stage", ASKING)
+    turn.set("stage", Stage.ASKING.value)
 
 
 async def advance(turn: Turn, event: LifeEvent) -> None:
@@ -55,7 +56,7 @@ async def advance(turn: Turn, event: LifeEvent) -> None:
 
 async def nearest_offices(turn: Turn, locality: str | None) -> dict[str, Office]:
     """The nearest office of each organisation to the citizen's locality, if it is known."""
-    if not locality or locality == "?":
+    if not locality or locality == UNKNOWN:
         return {}
     offices = await call(catalogue().offices_near, locality=locality, limit=100, lang=turn.lang)
     turn.note_staleness(offices)
@@ -71,7 +72,16 @@ async def give_guide(turn: Turn, event: LifeEvent) -> None:
     for message in guide_messages(event, answers, offices, turn.lang):
         turn.send(message)
     turn.set("pending_question", None)
-    turn.set("stage", FEEDBACK)
+    queued = list(turn.get("queued_life_events") or [])
+    if queued:  # two situations: the second one now, the feedback after its guide
+        turn.set("queued_life_events", queued[1:])
+        following = await load_event(turn, queued[0])
+        assert following is not None
+        turn.set("life_event", following.id)
+        turn.say("next_situation", title=following.title)
+        await advance(turn, following)
+        return
+    turn.set("stage", Stage.FEEDBACK.value)
     turn.say(
         "feedback_question",
         [
@@ -83,7 +93,7 @@ async def give_guide(turn: Turn, event: LifeEvent) -> None:
 
 async def resume(turn: Turn) -> None:
     """After a digression, ask the pending question again."""
-    if turn.stage != ASKING:
+    if turn.stage != Stage.ASKING:
         return
     event = await load_event(turn)
     if event is None:
@@ -94,13 +104,12 @@ async def resume(turn: Turn) -> None:
         await ask(turn, question)
 
 
-def reset(turn: Turn, keep_locality: bool) -> None:
-    locality = turn.answers.get("locality") if keep_locality else None
-    turn.set("answers", {"locality": locality} if locality else {})
+def reset(turn: Turn) -> None:
+    """Start over: everything the citizen said is forgotten."""
+    turn.set("answers", {})
     turn.set("pending_question", None)
     turn.set("stage", None)
     turn.set("life_event", None)
+    turn.set("proposed_life_event", None)
+    turn.set("queued_life_events", None)
     turn.understood()
-
-
-__all__ = ["GUIDED", "advance", "ask", "give_guide", "load_event", "pending", "reset", "resume"]

@@ -1,23 +1,56 @@
-"""Follow-up questions at any point — cost, online, office, documents, deadline — then back to where we were."""
+"""Follow-up questions at any point — cost, online, office, documents, deadline, amount — then back
+to where we were."""
 
 from __future__ import annotations
 
+from actions.answers import ORDINALS, locality_in
 from actions.catalogue import call, catalogue
-from actions.conversation import GuideAction, Turn
-from actions.flow import load_event, resume
+from actions.conversation import Turn
+from actions.flow import resume
 from actions.guidance import applicable_steps, costs_text, document_lines, hours_text, office_text
-from actions.matching import locality_in
 from actions.phrases import say
-from catalogue_client import LifeEvent, Service
-from nlp.text import phrase_in
+from actions.reading import Reading
+from actions.state import UNKNOWN
+from catalogue_client import LifeEvent, Locality, Service
+from nlp.text import fold, phrase_in, words
+
+BENEFIT_WORDS = (
+    "allowance",
+    "benefit",
+    "pension",
+    "aid",
+    "indemniza",
+    "alocat",
+    "ajutor",
+    "pensi",
+    "пособи",
+    "пенси",
+    "помощ",
+    "выплат",
+)
+
+
+def step_number(text: str) -> int | None:
+    """ "the second step", "pasul doi", "второй шаг": the step's index."""
+    tokens = set(words(text))
+    for index, markers in ORDINALS.items():
+        if tokens & {fold(m) for m in markers}:
+            return index
+    return None
 
 
 async def services_asked_about(turn: Turn, event: LifeEvent | None) -> list[Service]:
-    """The services a follow-up is about: named in it, else the current life event's, else a search."""
+    """The services a follow-up is about: named in it, a step by its number, else the current life
+    event's, else a search."""
     named = set(turn.entity_values("service"))
     if event is not None:
         steps = [step for step, _ in applicable_steps(event, turn.answers)]
         chosen = [s.service for s in steps if s.service.id in named or phrase_in(s.service.title, turn.text)]
+        index = step_number(turn.text)
+        if not chosen and index is not None and index < len(steps):
+            chosen = [steps[index].service]
+        if not chosen and turn.intent == "ask_amount":
+            chosen = [s.service for s in steps if any(w in fold(s.service.title) for w in BENEFIT_WORDS)]
         return chosen or [s.service for s in steps]
     for service_id in named:
         service = await call(catalogue().service, service_id, lang=turn.lang)
@@ -36,30 +69,32 @@ def channels_text(service: Service, lang: str) -> str:
     return ", ".join(names) or say("channel_in_person", lang)
 
 
-class ActionFollowup(GuideAction):
-    action_name = "action_followup"
+async def followup(turn: Turn, reading: Reading, event: LifeEvent | None, localities: list[Locality]) -> None:
+    """Answer the follow-up about the services it concerns, then go back to where we were."""
+    services = await services_asked_about(turn, event)
+    if not services:
+        turn.say("which_situation")
+        return
+    answer = {
+        "ask_cost": Answers.cost,
+        "ask_online": Answers.online,
+        "ask_documents": Answers.documents,
+        "ask_deadline": Answers.deadline,
+        "ask_amount": Answers.amount,
+    }.get(reading.value or "")
+    if answer is not None:
+        turn.send("\n".join(answer(turn, service) for service in services))
+    else:
+        await Answers.office(turn, services, localities)
+    await resume(turn)
 
-    async def handle(self, turn: Turn) -> None:
-        event = await load_event(turn)
-        services = await services_asked_about(turn, event)
-        if not services:
-            turn.say("which_situation")
-            return
-        answer = {
-            "ask_cost": self.cost,
-            "ask_online": self.online,
-            "ask_documents": self.documents,
-            "ask_deadline": self.deadline,
-        }.get(turn.intent)
-        if answer is not None:
-            turn.send("\n".join(answer(turn, service) for service in services))
-        else:
-            await self.office(turn, services)
-        await resume(turn)
+
+class Answers:
+    """One way to answer each follow-up, from the catalogue's facts."""
 
     @staticmethod
     def cost(turn: Turn, service: Service) -> str:
-        return say("cost_answer", turn.lang, title=service.title, cost=costs_text(service, turn.lang))
+        return say("cost_answer", turn.lang, title=service.title, cost=costs_text(service, turn.lang, turn.answers))
 
     @staticmethod
     def online(turn: Turn, service: Service) -> str:
@@ -73,6 +108,11 @@ class ActionFollowup(GuideAction):
         return "\n".join([say("documents_answer", turn.lang, title=service.title), *lines])
 
     @staticmethod
+    def amount(turn: Turn, service: Service) -> str:
+        text = say("amount_answer", turn.lang, title=service.title, output=service.output)
+        return f"{text} {say('amount_where', turn.lang, authority=service.authority.name)}"
+
+    @staticmethod
     def deadline(turn: Turn, service: Service) -> str:
         text = say("deadline_answer", turn.lang, title=service.title, processing=service.processing_time)
         if service.deadline:
@@ -80,18 +120,17 @@ class ActionFollowup(GuideAction):
         return text
 
     @staticmethod
-    async def office(turn: Turn, services: list[Service]) -> None:
+    async def office(turn: Turn, services: list[Service], localities: list[Locality]) -> None:
         point = turn.metadata.get("location") or {}
         if "lat" in point and "lon" in point:  # a location the channel shared (Telegram)
             offices = await call(
                 catalogue().offices_near, float(point["lat"]), float(point["lon"]), limit=100, lang=turn.lang
             )
         else:
-            localities = await call(catalogue().localities, lang=turn.lang)
-            locality = locality_in(turn.text, turn.entity_values("locality"), localities) or turn.answers.get(
+            locality = locality_in(turn.text, localities, turn.entity_values("locality")) or turn.answers.get(
                 "locality"
             )
-            if not locality or locality == "?":
+            if not locality or locality == UNKNOWN:
                 turn.say("office_which_locality")
                 return
             offices = await call(catalogue().offices_near, locality=locality, limit=100, lang=turn.lang)
@@ -104,6 +143,8 @@ class ActionFollowup(GuideAction):
                 continue
             seen.add(office.id)
             lines.append(say("office_answer", turn.lang, title=service.title))
-            lines.append(f"{office_text(office, turn.lang)} ({say('distance', turn.lang, km=office.distance_km)})")
+            distance = office.distance_km or 0.0
+            near = say("nearby", turn.lang) if distance < 1 else say("distance", turn.lang, km=distance)
+            lines.append(f"{office_text(office, turn.lang)} ({near})")
             lines.append(f"{say('label_hours', turn.lang)}: {hours_text(office.opening_hours, turn.lang)}")
         turn.send("\n".join(lines) if lines else say("office_which_locality", turn.lang))

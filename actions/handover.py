@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from actions.conversation import GuideAction, Turn, helpdesk_contacts
+from actions.conversation import Turn, helpdesk_contacts
 
 
 async def hand_over(turn: Turn, reason: str) -> None:
@@ -29,10 +29,3 @@ async def hand_over(turn: Turn, reason: str) -> None:
     turn.set("failed_attempts", 0.0)
     turn.say("handover")
     await helpdesk_contacts(turn)
-
-
-class ActionHandover(GuideAction):
-    action_name = "action_handover"
-
-    async def handle(self, turn: Turn) -> None:
-        await hand_over(turn, reason="citizen_request")

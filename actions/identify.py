@@ -1,111 +1,169 @@
-"""Recognising the citizen's life event — or offering the likeliest ones when unsure."""
+"""Which life event: starting one (or two), switching only when the citizen agrees, and what to
+say when the message names none the catalogue has."""
 
 from __future__ import annotations
 
+from actions.answers import facts_in
 from actions.catalogue import call, catalogue
-from actions.conversation import ASKING, GuideAction, Turn, button
-from actions.flow import advance, load_event, pending, reset
+from actions.conversation import Turn, button
+from actions.flow import advance, ask, load_event, pending
+from actions.guidance import applicable_steps
 from actions.handover import hand_over
-from actions.matching import answer_from_message, locality_in, prefill, relations_in
 from actions.phrases import say
-from actions.questions import record_answer
+from actions.reading import LIFE_EVENT_PREFIX, Reading, event_id_of
+from actions.state import FAILURES_BEFORE_HANDOVER, Stage
+from catalogue_client import LifeEvent, Locality
 
-LIFE_EVENT_PREFIX = "life_event_"
 SUGGESTION_MIN_CONFIDENCE = 0.05
-OUT_OF_SCOPE = "out_of_scope"
 MAX_SUGGESTIONS = 3
-FAILURES_BEFORE_HANDOVER = 2
 
 
-def event_id_of(intent: str) -> str | None:
-    if intent.startswith(LIFE_EVENT_PREFIX):
-        return intent[len(LIFE_EVENT_PREFIX) :].replace("_", "-")
-    return None
-
-
-async def message_locality(turn: Turn) -> str | None:
-    localities = await call(catalogue().localities, lang=turn.lang)
-    return locality_in(turn.text, turn.entity_values("locality"), localities)
-
-
-async def answers_pending_question(turn: Turn) -> bool:
-    """In the middle of the questions, a message may be an answer the NLU took for something else."""
-    if turn.stage != ASKING:
-        return False
-    event = await load_event(turn)
-    question = pending(event, turn) if event else None
-    if event is None or question is None:
-        return False
-    locality = await message_locality(turn) if question.type == "locality" else None
-    answer = answer_from_message(question, "", turn.text, turn.entity("option"), locality)
-    if answer is None:
-        return False
-    await record_answer(turn, event, question, answer)
-    return True
-
-
-class ActionStartLifeEvent(GuideAction):
-    """Say which life event this is, take what the message already answers, ask the first question."""
-
-    action_name = "action_start_life_event"
-
-    async def handle(self, turn: Turn) -> None:
-        event_id = event_id_of(turn.intent)
-        if event_id is None:
-            return
-        if event_id != turn.life_event and await answers_pending_question(turn):
-            return
-        event = await load_event(turn, event_id)
-        assert event is not None
-        reset(turn, keep_locality=True)
-        turn.set("life_event", event_id)
-        relations = await call(catalogue().relations, lang=turn.lang)
-        given = prefill(
-            event.questions,
-            turn.text,
-            relations_in(turn.text, relations, turn.entity_values("relation")),
-            await message_locality(turn),
-        )
+async def take_facts(turn: Turn, event: LifeEvent, localities: list[Locality]) -> None:
+    """Whatever the message says that answers a question of `event` not answered yet."""
+    relations = await call(catalogue().relations, lang=turn.lang)
+    open_questions = [q for q in event.questions if q.id not in turn.answers]
+    given = facts_in(open_questions, turn.text, relations, localities)
+    if given:
         turn.set("answers", {**turn.answers, **given})
-        key = "recognised" if any(q.id not in turn.answers for q in event.questions) else "recognised_no_questions"
-        turn.send(f"{say(key, turn.lang, title=event.title)}\n{event.description}")
+
+
+async def start(turn: Turn, reading: Reading, localities: list[Locality]) -> None:
+    """Say which life event this is (and the second one, if two), take the facts given, ask on."""
+    assert reading.value is not None
+    event = await load_event(turn, reading.value)
+    assert event is not None
+    turn.set("life_event", event.id)
+    turn.set("pending_question", None)
+    turn.set("stage", None)
+    turn.set("proposed_life_event", None)
+    turn.understood()
+    await take_facts(turn, event, localities)
+    queued = []
+    for other_id in reading.also[:1]:
+        other = await load_event(turn, other_id)
+        assert other is not None
+        await take_facts(turn, other, localities)
+        queued.append(other.id)
+        turn.say("two_situations", first=event.title, second=other.title)
+    turn.set("queued_life_events", queued or None)
+    key = "recognised" if any(q.id not in turn.answers for q in event.questions) else "recognised_no_questions"
+    turn.send(f"{say(key, turn.lang, title=event.title)}\n{event.description}")
+    await advance(turn, event)
+
+
+async def propose(turn: Turn, reading: Reading, event: LifeEvent | None) -> None:
+    """Another life event in the middle of the questions: ask before dropping anything."""
+    assert reading.value is not None and event is not None
+    other = await load_event(turn, reading.value)
+    assert other is not None
+    turn.set("proposed_life_event", other.id)
+    turn.say(
+        "switch_propose",
+        [
+            button(say("switch_yes_button", turn.lang), "/affirm"),
+            button(say("switch_no_button", turn.lang, title=event.title), "/deny"),
+        ],
+        title=other.title,
+    )
+
+
+async def keep(turn: Turn, event: LifeEvent | None) -> None:
+    """The switch refused: the answers are all still there; ask the pending question again."""
+    turn.set("proposed_life_event", None)
+    if event is None:
+        turn.say("which_situation")
+        return
+    turn.say("switch_kept", title=event.title)
+    question = pending(event, turn) if turn.stage == Stage.ASKING else None
+    if question is not None:
+        await ask(turn, question)
+
+
+async def same_event(turn: Turn, event: LifeEvent | None, localities: list[Locality]) -> None:
+    """The current life event again: take the new facts; then the next question, or the guide's steps."""
+    assert event is not None
+    before = turn.answers
+    await take_facts(turn, event, localities)
+    if turn.stage == Stage.ASKING:
+        if turn.answers != before:
+            turn.say("same_event_noted")
         await advance(turn, event)
+        return
+    if turn.stage is None:
+        await advance(turn, event)
+        return
+    steps = applicable_steps(event, turn.answers)
+    lines = [say("guide_question", turn.lang, title=event.title)]
+    lines += [f"{n}. {step.service.title}" for n, (step, _) in enumerate(steps, start=1)]
+    lines.append(say("guide_question_hint", turn.lang))
+    turn.send("\n".join(lines))
 
 
-class ActionFallback(GuideAction):
-    """Not understood: an answer after all, the likeliest life events as buttons, or a person."""
+def person_button(turn: Turn) -> dict[str, str]:
+    return button(say("talk_to_person_button", turn.lang), "/handover")
 
-    action_name = "action_fallback"
 
-    async def handle(self, turn: Turn) -> None:
-        if await answers_pending_question(turn):
-            return
-        if turn.failed() >= FAILURES_BEFORE_HANDOVER:
-            turn.say("handover_after_failures")
-            await hand_over(turn, reason="not_understood")
-            return
-        person = button(say("talk_to_person_button", turn.lang), "/handover")
-        if turn.intent == OUT_OF_SCOPE:  # not about public services: what it can help with, and a person
-            turn.say("fallback_nothing")
-            turn.say("help", [person])
-            return
-        suggestions = [
-            r["name"]
-            for r in turn.ranking
-            if str(r.get("name", "")).startswith(LIFE_EVENT_PREFIX)
-            and float(r.get("confidence") or 0) >= SUGGESTION_MIN_CONFIDENCE
-        ][:MAX_SUGGESTIONS]
-        if suggestions:
-            events = await call(catalogue().life_events, lang=turn.lang)
-            titles = {e.id: e.title for e in events}
-            buttons = [button(titles.get(event_id_of(s) or "", s), f"/{s}") for s in suggestions]
-            turn.say("fallback_suggest", [*buttons, person])
-            return
-        turn.say("fallback_nothing")
-        if turn.text.strip():
-            hits = await call(catalogue().search, turn.text[:200], lang=turn.lang, types=["life_event"], limit=3)
-            if len(hits):
-                buttons = [button(hit.title, f"/life_event_{hit.id.replace('-', '_')}") for hit in hits]
-                turn.say("search_results", [*buttons, person])
-                return
-        turn.say("help", [person])
+async def outside_catalogue(turn: Turn) -> None:
+    """A public service the catalogue does not describe: say so, offer the closest ones and a person."""
+    turn.say("outside_catalogue")
+    hits = await call(catalogue().search, turn.text[:200], lang=turn.lang, types=["life_event"], limit=3)
+    if len(hits):
+        buttons = [button(hit.title, f"/{LIFE_EVENT_PREFIX}{hit.id.replace('-', '_')}") for hit in hits]
+        turn.say("closest_services", [*buttons, person_button(turn)])
+    else:
+        turn.say("help", [person_button(turn)])
+    await _back_to_the_question(turn)
+
+
+async def clarify(turn: Turn) -> None:
+    """Too vague to guess: ask what happened, with the likeliest life events as buttons."""
+    buttons = await _likeliest(turn)
+    turn.say("clarify", [*buttons, person_button(turn)] if buttons else None)
+
+
+async def off_topic(turn: Turn) -> None:
+    turn.say("fallback_nothing")
+    turn.say("help", [person_button(turn)])
+    await _back_to_the_question(turn)
+
+
+async def not_understood(turn: Turn, event: LifeEvent | None) -> None:
+    """Not an answer, not a question we know: say it again with the options; a person after two misses."""
+    if turn.failed() >= FAILURES_BEFORE_HANDOVER:
+        turn.say("handover_after_failures")
+        await hand_over(turn, reason="not_understood")
+        return
+    question = pending(event, turn) if event is not None and turn.stage == Stage.ASKING else None
+    if question is not None:
+        turn.say("answer_not_understood")
+        await ask(turn, question)
+        return
+    buttons = await _likeliest(turn)
+    if buttons:
+        turn.say("fallback_suggest", [*buttons, person_button(turn)])
+        return
+    turn.say("fallback_nothing")
+    turn.say("help", [person_button(turn)])
+
+
+async def _likeliest(turn: Turn) -> list[dict[str, str]]:
+    suggestions = [
+        str(r["name"])
+        for r in turn.ranking
+        if str(r.get("name", "")).startswith(LIFE_EVENT_PREFIX)
+        and float(r.get("confidence") or 0) >= SUGGESTION_MIN_CONFIDENCE
+    ][:MAX_SUGGESTIONS]
+    if not suggestions:
+        return []
+    events = await call(catalogue().life_events, lang=turn.lang)
+    titles = {e.id: e.title for e in events}
+    return [button(titles.get(event_id_of(s) or "", s), f"/{s}") for s in suggestions]
+
+
+async def _back_to_the_question(turn: Turn) -> None:
+    if turn.stage == Stage.ASKING:
+        event = await load_event(turn)
+        question = pending(event, turn) if event is not None else None
+        if question is not None:
+            turn.say("resume")
+            await ask(turn, question)

@@ -132,3 +132,25 @@ def requested(text: str) -> str | None:
             if (len(marker) <= 2 and marker in tokens) or (len(marker) > 2 and marker in folded):
                 return lang
     return None
+
+
+def clearly_written_in(text: str) -> str | None:
+    """The language a message is clearly written in, or None: emoji, numbers, names and one-word
+    messages ("ok", "da", "Cahul") say nothing; two Cyrillic words are Russian; Latin text needs
+    two more signal words for one language than for the other."""
+    tokens = [t for t in words(text) if not t.isdigit()]
+    if len(tokens) < 2:
+        return None
+    cyrillic_words = sum(1 for t in tokens if any("\u0400" <= ch <= "\u04ff" for ch in t))
+    if cyrillic_words >= 2:
+        return "ru"
+    if cyrillic_words:
+        return None
+    with_diacritics = sum(1 for word in text.casefold().split() if set(word) & ROMANIAN_LETTERS)
+    romanian = sum(1 for t in tokens if t in ROMANIAN_WORDS) + with_diacritics
+    english = sum(1 for t in tokens if t in ENGLISH_WORDS)
+    if romanian - english >= 2:
+        return "ro"
+    if english - romanian >= 2:
+        return "en"
+    return None

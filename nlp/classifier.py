@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from typing import Any
 
 import numpy as np
@@ -35,6 +36,10 @@ from sklearn.svm import LinearSVC
 from nlp.text import fold, stems
 
 log = logging.getLogger(__name__)
+LIFE_EVENTS_KEY = "life_events"  # in the parse result: the life events named clause by clause
+CLAUSE_BREAK = re.compile(r"[,;.!?]+|\s(?:and|then|also|si|și|apoi|iar|и|а|потом|также|ещё|еще)\s", re.IGNORECASE)
+CLAUSE_MIN_WORDS = 2
+CLAUSE_MIN_CONFIDENCE = 0.5
 
 
 def _one_row_per_class(coef: np.ndarray, intercept: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -228,7 +233,24 @@ class FoldedTfidfIntentClassifier(GraphComponent, IntentClassifier):
             ranking = [{"name": self.classes[i], "confidence": float(row[i])} for i in order]
             message.set(INTENT, ranking[0], add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+            message.set(LIFE_EVENTS_KEY, self.life_events_by_clause(message.get(TEXT) or ""), add_to_output=True)
         return messages
+
+    def life_events_by_clause(self, text: str) -> list[str]:
+        """Two situations in one message ("we got married in Romania and moved to Chișinău"):
+        each clause classified on its own; the life events that are clearly the top intent of
+        one, in order. Empty for a message of one clause."""
+        clauses = [c for c in CLAUSE_BREAK.split(text) if len(c.split()) >= CLAUSE_MIN_WORDS]
+        if len(clauses) < 2:
+            return []
+        found: list[str] = []
+        for row in self.probabilities(clauses):
+            best = int(np.argmax(row))
+            name = self.classes[best]
+            event = name[len("life_event_") :].replace("_", "-")
+            if name.startswith("life_event_") and row[best] >= CLAUSE_MIN_CONFIDENCE and event not in found:
+                found.append(event)
+        return found
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data

@@ -31,14 +31,19 @@ def phrase_in(phrase: str, text: str) -> bool:
     Words of five letters or more match on their stem, so Romanian and Russian
     endings do not matter ("Bălți" is found in "in baltiul", "Бельцы" in "в Бельцах").
     """
+    return bool(phrase_positions(phrase, words(text)))
+
+
+def phrase_positions(phrase: str, have: list[str]) -> list[int]:
+    """Where `phrase` starts among the folded words `have` (matched as `phrase_in` does)."""
     wanted = [stem(w) if len(w) >= STEM_LENGTH else w for w in words(phrase)]
-    have = words(text)
     if not wanted:
-        return False
-    for start in range(len(have) - len(wanted) + 1):
-        if all(_word_matches(w, have[start + i]) for i, w in enumerate(wanted)):
-            return True
-    return False
+        return []
+    return [
+        start
+        for start in range(len(have) - len(wanted) + 1)
+        if all(_word_matches(w, have[start + i]) for i, w in enumerate(wanted))
+    ]
 
 
 def _word_matches(wanted: str, word: str) -> bool:

@@ -1,0 +1,306 @@
+"""Reading what a citizen typed as an answer to one of the catalogue's questions.
+
+The words come from the catalogue (each option's label and keywords in the
+citizen's language, foreign places for "abroad" options, locality names and
+spellings), so an editor adds a synonym without touching code. What lives
+here are the small rules of the three languages: yes and no, negation ("not
+abroad" counts against "abroad"), "I don't know", numbers compared with the
+threshold a question names, and positions ("the first one").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from actions.state import UNKNOWN
+from catalogue_client import Locality, Option, Question, Relation
+from nlp.text import fold, phrase_in, phrase_positions, stem, words
+
+YES_WORDS = frozenset(
+    ["yes", "yeah", "yep", "yup", "yea", "sure", "ofc", "correct", "right", "true"]
+    + ["da", "desigur", "sigur", "bineinteles", "corect", "exact"]
+    + ["да", "ага", "угу", "конечно", "верно", "точно"]
+)
+NO_WORDS = frozenset(["no", "nope", "nah", "nu", "нет", "неа", "не"])
+# Words that turn the next few words around: "not abroad", "nu suntem", "не за границей", "didn't".
+NEGATORS = frozenset(
+    ["not", "no", "never", "without", "dont", "didnt", "doesnt", "isnt", "arent", "wasnt", "werent"]
+    + ["havent", "hasnt", "wont", "cant", "t", "nu", "n", "nici", "niciodata", "fara", "nam"]
+    + ["не", "нет", "ни", "никогда", "без", "нету"]
+)
+NEGATION_REACH = 3  # words after a negator that it turns around
+DONT_KNOW = tuple(
+    fold(phrase)
+    for phrase in (
+        "i don't know",
+        "i dont know",
+        "don't know",
+        "dont know",
+        "dunno",
+        "idk",
+        "no idea",
+        "not sure",
+        "who knows",
+        "can't remember",
+        "don't remember",
+        "nu știu",
+        "nu stiu",
+        "nu mai stiu",
+        "habar n-am",
+        "habar nam",
+        "nu sunt sigur",
+        "nu sunt sigura",
+        "nu-mi amintesc",
+        "nu imi amintesc",
+        "не знаю",
+        "незнаю",
+        "без понятия",
+        "хз",
+        "не уверен",
+        "не уверена",
+        "не помню",
+        "кто знает",
+        "not decided",
+        "haven't decided",
+        "havent decided",
+        "hard to say",
+        "we will see",
+        "nu am decis",
+        "n-am decis",
+        "inca nu stim",
+        "nu stim inca",
+        "greu de spus",
+        "vom vedea",
+        "не решили",
+        "не решил",
+        "не решила",
+        "трудно сказать",
+        "посмотрим",
+    )
+)
+ORDINALS = {
+    0: ("first", "1st", "primul", "prima", "intai", "первый", "первая", "первое", "первую", "первого"),
+    1: ("second", "2nd", "doilea", "doua", "второй", "вторая", "второе", "вторую", "второго"),
+    2: ("third", "3rd", "treilea", "treia", "третий", "третья", "третье", "третью", "третьего"),
+    3: ("fourth", "4th", "patrulea", "patra", "четвертый", "четвертая", "четвертое"),
+}
+LAST = ("last", "ultimul", "ultima", "последний", "последняя", "последнее")
+NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+NUMBER_WORDS = {
+    **dict.fromkeys(("one", "unu", "un", "una", "один", "одна", "одного"), 1),
+    **dict.fromkeys(("two", "doi", "doua", "два", "две", "двух"), 2),
+    **dict.fromkeys(("three", "trei", "три", "трех"), 3),
+    **dict.fromkeys(("five", "cinci", "пять", "пяти"), 5),
+    **dict.fromkeys(("ten", "zece", "десять", "десяти"), 10),
+    **dict.fromkeys(("twelve", "doisprezece", "douasprezece", "двенадцать"), 12),
+    **dict.fromkeys(("fifteen", "cincisprezece", "пятнадцать"), 15),
+    **dict.fromkeys(("twenty", "douazeci", "двадцать"), 20),
+    **dict.fromkeys(("thirty", "treizeci", "тридцать"), 30),
+    **dict.fromkeys(("forty", "patruzeci", "сорок"), 40),
+}
+
+
+def dont_know(text: str) -> bool:
+    folded = " ".join(words(text))
+    return any(f" {phrase} " in f" {folded} " for phrase in (" ".join(words(p)) for p in DONT_KNOW)) or (
+        text.strip() in ("?", "??", "???")
+    )
+
+
+def polarity(text: str) -> str | None:
+    """ "yes" or "no" as the message says it: its first word, else a negation, else a yes-word anywhere."""
+    tokens = words(text)
+    if not tokens:
+        return None
+    if tokens[0] in YES_WORDS and tokens[0] not in NO_WORDS:
+        return "yes"
+    if tokens[0] in NO_WORDS:
+        return "no"
+    if any(token in NEGATORS for token in tokens):
+        return "no"
+    if any(token in YES_WORDS for token in tokens):
+        return "yes"
+    return None
+
+
+LEADING_PARTICLE = re.compile(r"^\W*(\w+)\s*[,.!;:—–-]+")
+
+
+def _tokens(text: str) -> list[str]:
+    """The message's folded words, a leading "no," / "nu," / "да," blanked: it answers, it negates nothing."""
+    tokens = words(text)
+    particle = LEADING_PARTICLE.match(fold(text))
+    if tokens and particle and particle.group(1) in YES_WORDS | NO_WORDS:
+        tokens[0] = ""
+    return tokens
+
+
+def _negated(tokens: list[str], position: int) -> bool:
+    """Whether the word at `position` is turned around by a negator a few words before it.
+
+    A first-word "no"/"нет" followed by more words is an answer particle ("no, here in Moldova"),
+    not a negation of what follows; a first-word "nu" followed by a verb is both ("nu suntem").
+    """
+    for index in range(max(0, position - NEGATION_REACH), position):
+        token = tokens[index]
+        if token not in NEGATORS:
+            continue
+        if index == 0 and token in ("no", "нет", "nope", "nah") and len(tokens) > 1:
+            continue
+        return True
+    return False
+
+
+def option_evidence(option: Option, tokens: list[str], labels: bool = True) -> tuple[bool, bool]:
+    """Whether the option's words appear in the message, affirmed and negated."""
+    affirmed = negated = False
+    for phrase in ((option.label,) if labels else ()) + option.keywords:
+        if not phrase:
+            continue
+        for position in phrase_positions(phrase, tokens):
+            phrase_tokens = words(phrase)
+            if phrase_tokens and phrase_tokens[0] in NEGATORS:  # the phrase carries its own negation
+                affirmed = True
+            elif _negated(tokens, position):
+                negated = True
+            else:
+                affirmed = True
+    return affirmed, negated
+
+
+def _by_words(question: Question, tokens: list[str], labels: bool = True) -> set[str]:
+    """The options the message's words point to: affirmed ones, or the others when some are negated."""
+    affirmed, negated = set(), set()
+    for option in question.options:
+        yes, no = option_evidence(option, tokens, labels)
+        if yes:
+            affirmed.add(option.id)
+        if no:
+            negated.add(option.id)
+    affirmed -= negated
+    if affirmed:
+        return affirmed
+    if negated:
+        rest = {o.id for o in question.options} - negated
+        if len(rest) == 1:
+            return rest
+    return set()
+
+
+def number_in(text: str, question: Question) -> float | None:
+    """The first number the citizen gives that is not one the question itself names."""
+    named = {float(n.replace(",", ".")) for n in NUMBER.findall(question.text)} - {question.at_least}
+    for token in words(text):
+        value = float(token.replace(",", ".")) if NUMBER.fullmatch(token) else NUMBER_WORDS.get(token)
+        if value is not None and value not in named:
+            return value
+    return None
+
+
+def counted_fact(text: str, question: Question) -> str | None:
+    """A number given by the way, with the unit the question counts in ("only 10 years of work"
+    for "at least 15 years?"): yes or no; None without a number in that unit."""
+    if question.at_least is None or question.type != "yes_no":
+        return None
+    units = {stem(word) for word in words(question.text) if len(word) >= 3 and not word.isdigit()}
+    tokens = words(text)
+    for index, token in enumerate(tokens):
+        value = float(token.replace(",", ".")) if NUMBER.fullmatch(token) else NUMBER_WORDS.get(token)
+        if value is None:
+            continue
+        following = {stem(word) for word in tokens[index + 1 : index + 3]}
+        if following & units:
+            return "yes" if value >= question.at_least else "no"
+    return None
+
+
+def by_position(question: Question, text: str) -> str | None:
+    tokens = set(words(text))
+    if tokens & {fold(word) for word in LAST}:
+        return question.options[-1].id
+    for index, markers in ORDINALS.items():
+        if index < len(question.options) and tokens & {fold(m) for m in markers}:
+            return question.options[index].id
+    return None
+
+
+def locality_in(text: str, localities: Iterable[Locality], entity_values: Iterable[str] = ()) -> str | None:
+    """The locality a message names: the NLU's entity, else a name or spelling from the catalogue."""
+    known = {locality.id: locality for locality in localities}
+    for value in entity_values:
+        if value in known:
+            return value
+    tokens = words(text)
+    for locality in known.values():
+        for name in (locality.name, *locality.aliases):
+            if phrase_positions(name, tokens):
+                return locality.id
+    return None
+
+
+def _place_option(question: Question, place: str) -> str | None:
+    return next((o.id for o in question.options if o.place == place), None)
+
+
+def read_answer(question: Question, text: str, localities: Iterable[Locality] = ()) -> str | None:
+    """The citizen's answer to `question` (an option id, a locality id, or "?"), or None if it is none."""
+    if dont_know(text):
+        return UNKNOWN
+    if question.type == "locality":
+        return locality_in(text, localities)
+    tokens = _tokens(text)
+    said = polarity(text)
+    if question.at_least is not None and question.type == "yes_no":
+        number = number_in(text, question)
+        if number is not None:
+            return "yes" if number >= question.at_least else "no"
+    found = _by_words(question, tokens)
+    if not found:
+        moldova = _place_option(question, "moldova")
+        if moldova and (locality_in(text, localities) or phrase_in("Moldova", text) or phrase_in("Молдова", text)):
+            found = {moldova}
+    if len(found) == 1:
+        chosen = found.pop()
+        if question.type == "yes_no" and said and words(text)[0] in YES_WORDS | NO_WORDS and said != chosen:
+            return None  # "yes, here in Moldova" to "born abroad?": say it again rather than guess
+        return chosen
+    if len(found) > 1:
+        return None
+    if question.type == "yes_no":
+        return said
+    if said:
+        plain = [o.id for o in question.options if o.yes_no == said]
+        if len(plain) == 1:
+            return plain[0]
+    return by_position(question, text)
+
+
+def facts_in(
+    questions: Iterable[Question],
+    text: str,
+    relations: Iterable[Relation] = (),
+    localities: Iterable[Locality] = (),
+) -> dict[str, str]:
+    """Answers a message gives by the way, to questions not asked yet: option words, relations, a locality.
+
+    Only the catalogue's words count here, never a bare yes, no or number: those answer the
+    question that was asked, not others.
+    """
+    tokens = _tokens(text)
+    related = {r.id for r in relations if any(phrase_in(word, text) for word in r.keywords)}
+    locality = locality_in(text, localities)
+    answers: dict[str, str] = {}
+    for question in questions:
+        if question.type == "locality":
+            if locality:
+                answers[question.id] = locality
+            continue
+        found = _by_words(question, tokens, labels=question.type == "choice")
+        found |= {o.id for o in question.options if set(o.relations) & related}
+        counted = counted_fact(text, question)
+        if counted:
+            found = {counted}
+        if len(found) == 1:
+            answers[question.id] = found.pop()
+    return answers

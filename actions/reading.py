@@ -1,0 +1,188 @@
+"""How a message is read in the conversation's state: the one place that decides.
+
+The intent classifier proposes; the state decides, in this order:
+
+1. A pressed button means exactly what it says.
+2. While the assistant waits for "start that instead?", a yes or no settles it.
+3. "Start over", "a person please" and a language asked for by name are obeyed at any time.
+4. While a question is pending, the message is first an answer to it (`answers.read_answer`).
+5. After the guide, "did it help?" takes a yes or no, and "what was missing?" takes any text.
+6. A follow-up (cost, documents, office, online, deadline, amount) is answered where we are.
+7. A life event: with none yet, it starts (two at once when two clauses name two, with a clear
+   signal each); the same one again adds facts; another one, with a clear signal, is asked
+   about while questions are pending and started after the guide.
+8. Then small talk, a service the catalogue does not have, a vague request, a locality given
+   on its own, and finally "not understood".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from actions.answers import locality_in, polarity, read_answer
+from actions.state import UNKNOWN, Stage
+from catalogue_client import Locality, Question
+
+LIFE_EVENT_PREFIX = "life_event_"
+FOLLOWUPS = ("ask_cost", "ask_online", "ask_office", "ask_documents", "ask_deadline", "ask_amount")
+SMALL_TALK = ("greet", "goodbye", "thanks", "help")
+COMMANDS = ("start_over", "handover", "change_language")
+ANSWER_INTENTS = ("affirm", "deny", "dont_know", "choose", "inform_locality")
+START_MIN = 0.35  # below this a first message gets a clarifying question, not a guess
+CLEAR = 0.5  # a life event this sure, in a message that is no answer, is a clear signal
+COMMAND_MIN = 0.5
+
+# Readings
+ANSWER = "answer"  # value: the answer to the pending question
+SWITCH = "switch"  # value: the proposed life event, accepted
+KEEP = "keep"  # the proposed switch refused: continue where we were
+FEEDBACK = "feedback"  # value: "yes" or "no" to "did it help?"
+COMMENT = "comment"  # the answer to "what was missing?"
+FOLLOWUP = "followup"  # value: the follow-up intent
+START = "start"  # value: the life event; also: a second one to guide after it
+SAME_EVENT = "same_event"  # the current life event again: facts to take, then where we were
+PROPOSE = "propose"  # value: another life event to ask about starting
+SMALL = "small_talk"  # value: the intent
+COMMAND = "command"  # value: start_over, handover or change_language
+OUTSIDE = "outside_catalogue"  # a public service the catalogue does not describe
+CLARIFY = "clarify"  # too vague to guess: ask which situation
+LOCALITY = "locality"  # value: a locality given with no question pending
+OFF_TOPIC = "off_topic"
+NOT_UNDERSTOOD = "not_understood"
+
+
+@dataclass(frozen=True)
+class Message:
+    text: str
+    intent: str
+    confidence: float
+    payload: bool = False  # a pressed button: its intent and entities are exact
+    option: str | None = None  # the option a button carries
+    locality: str | None = None  # the locality a button carries
+    life_events: tuple[str, ...] = ()  # life events named clause by clause, each with a clear signal
+
+
+@dataclass(frozen=True)
+class State:
+    stage: str | None = None
+    life_event: str | None = None
+    question: Question | None = None  # the pending question
+    proposed: str | None = None  # the life event the assistant asked about switching to
+
+
+@dataclass(frozen=True)
+class Reading:
+    kind: str
+    value: str | None = None
+    also: tuple[str, ...] = ()
+
+
+def event_id_of(intent: str) -> str | None:
+    if intent.startswith(LIFE_EVENT_PREFIX):
+        return intent[len(LIFE_EVENT_PREFIX) :].replace("_", "-")
+    return None
+
+
+def read(message: Message, state: State, localities: Iterable[Locality] = ()) -> Reading:
+    """What the message is, given where the conversation stands."""
+    localities = list(localities)
+    if message.payload:
+        return _read_button(message, state)
+    said = polarity(message.text)
+    if state.proposed and said:
+        return Reading(SWITCH, state.proposed) if said == "yes" else Reading(KEEP)
+    if message.intent in COMMANDS and message.confidence >= COMMAND_MIN:
+        return Reading(COMMAND, message.intent)
+    if state.stage == Stage.ASKING and state.question is not None:
+        answer = read_answer(state.question, message.text, localities)
+        if answer is not None:
+            return Reading(ANSWER, answer)
+    clear_event = _clear_other_event(message, state)
+    after_guide = message.intent not in FOLLOWUPS and not clear_event
+    if state.stage == Stage.FEEDBACK and after_guide and (said or message.intent == "thanks"):
+        return Reading(FEEDBACK, said or "yes")
+    if state.stage == Stage.COMMENT and after_guide:
+        return Reading(COMMENT)
+    if message.intent in FOLLOWUPS:
+        return Reading(FOLLOWUP, message.intent)
+    reading = _read_life_event(message, state)
+    if reading is not None:
+        return reading
+    if message.intent in SMALL_TALK:
+        return Reading(SMALL, message.intent)
+    if message.intent == "other_service":
+        return Reading(OUTSIDE)
+    if message.intent == "vague_request":
+        return Reading(CLARIFY)
+    locality = locality_in(message.text, localities)
+    if locality and not (state.stage == Stage.ASKING and state.question is not None):
+        return Reading(LOCALITY, locality)
+    if message.intent == "out_of_scope":
+        return Reading(OFF_TOPIC)
+    return Reading(NOT_UNDERSTOOD)
+
+
+def _read_button(message: Message, state: State) -> Reading:
+    intent, question = message.intent, state.question
+    asking = state.stage == Stage.ASKING and question is not None
+    if state.proposed and intent in ("affirm", "deny"):
+        return Reading(SWITCH, state.proposed) if intent == "affirm" else Reading(KEEP)
+    if state.stage == Stage.FEEDBACK and intent in ("affirm", "deny"):
+        return Reading(FEEDBACK, "yes" if intent == "affirm" else "no")
+    if state.stage == Stage.COMMENT and intent == "dont_know":
+        return Reading(COMMENT)
+    if asking and question is not None:
+        options = {option.id for option in question.options}
+        if intent == "dont_know":
+            return Reading(ANSWER, UNKNOWN)
+        if intent in ("affirm", "deny") and question.type == "yes_no":
+            return Reading(ANSWER, "yes" if intent == "affirm" else "no")
+        if intent == "choose" and message.option in options:
+            return Reading(ANSWER, message.option)
+        if intent == "inform_locality" and question.type == "locality" and message.locality:
+            return Reading(ANSWER, message.locality)
+    event = event_id_of(intent)
+    if event is not None:
+        return Reading(START, event)
+    if intent == "inform_locality" and message.locality:
+        return Reading(LOCALITY, message.locality)
+    if intent in COMMANDS:
+        return Reading(COMMAND, intent)
+    if intent in FOLLOWUPS:
+        return Reading(FOLLOWUP, intent)
+    if intent in SMALL_TALK:
+        return Reading(SMALL, intent)
+    return Reading(NOT_UNDERSTOOD)
+
+
+def _named_events(message: Message) -> list[str]:
+    """The life events a message names: clause by clause, else the classifier's top intent."""
+    events = list(dict.fromkeys(message.life_events))
+    top = event_id_of(message.intent)
+    if top and top not in events:
+        events.insert(0, top)
+    return events
+
+
+def _clear_other_event(message: Message, state: State) -> str | None:
+    for event in _named_events(message):
+        if event != state.life_event and (event in message.life_events or message.confidence >= CLEAR):
+            return event
+    return None
+
+
+def _read_life_event(message: Message, state: State) -> Reading | None:
+    events = _named_events(message)
+    if not events:
+        return None
+    if state.life_event is None:
+        if len(events) < 2 and message.confidence < START_MIN:
+            return Reading(CLARIFY)
+        return Reading(START, events[0], tuple(events[1:]))
+    other = _clear_other_event(message, state)
+    if other is None:
+        return Reading(SAME_EVENT) if state.life_event in events else None
+    if state.stage == Stage.ASKING:
+        return Reading(PROPOSE, other)
+    return Reading(START, other, tuple(e for e in events if e not in (other, state.life_event)))

@@ -1,0 +1,187 @@
+"""Drives the typed multi-turn conversations of tests/dialogue/ over the REST channel and scores them.
+
+Each conversation has an opening, the reply the citizen types to each question the assistant may
+ask, the answers that must end up stored, and a question to ask after the guide. The harness
+answers whatever the assistant asks (in the order it asks), reads the conversation's slots
+through Rasa's HTTP API after every turn, and reports per language: conversation success, answer
+accuracy, wrong switches and facts asked twice. Run on its own against a running stack:
+
+    python -m tests.dialogue_harness http://127.0.0.1:5005 TOKEN [en ro ru]
+"""
+
+from __future__ import annotations
+
+import sys
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import requests
+import yaml
+
+DIALOGUES = Path(__file__).resolve().parent / "dialogue"
+DONT_KNOW = {"en": "i don't know", "ro": "nu stiu", "ru": "не знаю"}
+GUIDE_GIVEN = ("feedback", "guided", "comment")
+MAX_TURNS = 25
+
+
+def conversations(lang: str) -> list[dict[str, Any]]:
+    with (DIALOGUES / f"{lang}.yml").open(encoding="utf-8") as handle:
+        return list(yaml.safe_load(handle)["conversations"])
+
+
+@dataclass
+class Outcome:
+    id: str
+    success: bool = False
+    answers_right: int = 0
+    answers_expected: int = 0
+    wrong_switches: int = 0
+    asked_twice: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Client:
+    """The REST channel and the conversation's slots, over real HTTP."""
+
+    rasa_url: str
+    token: str
+
+    def say(self, sender: str, text: str, lang: str) -> list[dict[str, Any]]:
+        payload = {"sender": sender, "message": text, "metadata": {"language": lang}}
+        response = requests.post(f"{self.rasa_url}/webhooks/rest/webhook", json=payload, timeout=30)
+        response.raise_for_status()
+        return list(response.json())
+
+    def slots(self, sender: str) -> dict[str, Any]:
+        response = requests.get(
+            f"{self.rasa_url}/conversations/{sender}/tracker", params={"token": self.token}, timeout=30
+        )
+        response.raise_for_status()
+        return dict(response.json()["slots"])
+
+
+def run_conversation(client: Client, lang: str, spec: dict[str, Any]) -> Outcome:
+    outcome = Outcome(spec["id"])
+    sender = f"dialogue-{spec['id']}-{uuid.uuid4().hex[:8]}"
+    expected_event = spec["life_event"]
+    replies: dict[str, str] = dict(spec.get("replies") or {})
+    expect: dict[str, str] = {k: str(v) for k, v in (spec.get("expect") or {}).items()}
+    asked: list[str] = []
+    client.say(sender, spec["opening"], lang)
+    reached_guide = False
+    for _ in range(MAX_TURNS):
+        slots = client.slots(sender)
+        if slots.get("life_event") != expected_event:
+            outcome.problems.append(f"life event {slots.get('life_event')!r}, not {expected_event!r}")
+            outcome.wrong_switches += 1
+            break
+        if slots.get("proposed_life_event"):
+            outcome.problems.append(f"asked to switch to {slots['proposed_life_event']}")
+            outcome.wrong_switches += 1
+            break
+        if slots.get("stage") in GUIDE_GIVEN:
+            reached_guide = True
+            break
+        question = slots.get("pending_question")
+        if not question:
+            outcome.problems.append(f"no question pending and no guide (stage {slots.get('stage')!r})")
+            break
+        if question in asked:
+            outcome.problems.append(f"asked {question} again (answer not understood)")
+            outcome.asked_twice += 1
+            text = DONT_KNOW[lang]
+        elif question not in replies:
+            if question in expect:
+                outcome.problems.append(f"asked {question}, already given")
+                outcome.asked_twice += 1
+            else:
+                outcome.problems.append(f"asked {question}, not expected")
+            text = DONT_KNOW[lang]
+        else:
+            text = replies[question]
+        asked.append(question)
+        client.say(sender, text, lang)
+    slots = client.slots(sender)
+    stored = dict(slots.get("answers") or {})
+    for question, answer in expect.items():
+        outcome.answers_expected += 1
+        if str(stored.get(question)) == answer:
+            outcome.answers_right += 1
+        else:
+            outcome.problems.append(f"{question}: stored {stored.get(question)!r}, expected {answer!r}")
+    after_ok = False
+    if reached_guide and spec.get("after_guide"):
+        reply = client.say(sender, spec["after_guide"], lang)
+        later = client.slots(sender)
+        texts = [m.get("text") for m in reply if m.get("text")]
+        restarted = later.get("life_event") != expected_event or later.get("stage") not in GUIDE_GIVEN
+        after_ok = bool(texts) and not restarted and dict(later.get("answers") or {}) == stored
+        if not after_ok:
+            outcome.problems.append(f"after the guide {spec['after_guide']!r}: restarted or unanswered")
+    outcome.success = (
+        reached_guide
+        and after_ok
+        and outcome.answers_right == outcome.answers_expected
+        and not outcome.wrong_switches
+        and not outcome.asked_twice
+    )
+    return outcome
+
+
+@dataclass
+class Report:
+    lang: str
+    outcomes: list[Outcome]
+
+    @property
+    def success(self) -> float:
+        return sum(o.success for o in self.outcomes) / len(self.outcomes)
+
+    @property
+    def answer_accuracy(self) -> float:
+        return sum(o.answers_right for o in self.outcomes) / max(1, sum(o.answers_expected for o in self.outcomes))
+
+    @property
+    def wrong_switches(self) -> int:
+        return sum(o.wrong_switches for o in self.outcomes)
+
+    @property
+    def asked_twice(self) -> int:
+        return sum(o.asked_twice for o in self.outcomes)
+
+    def line(self) -> str:
+        return (
+            f"{self.lang}: {len(self.outcomes)} conversations, success {self.success:.1%}, "
+            f"answers {self.answer_accuracy:.1%}, wrong switches {self.wrong_switches}, "
+            f"asked twice {self.asked_twice}"
+        )
+
+
+def evaluate(client: Client, lang: str, progress: Callable[[Outcome], None] | None = None) -> Report:
+    outcomes = []
+    for spec in conversations(lang):
+        outcome = run_conversation(client, lang, spec)
+        outcomes.append(outcome)
+        if progress:
+            progress(outcome)
+    return Report(lang, outcomes)
+
+
+def main(argv: list[str]) -> int:
+    client = Client(argv[0], argv[1])
+    for lang in argv[2:] or ["en", "ro", "ru"]:
+
+        def show(outcome: Outcome) -> None:
+            if not outcome.success:
+                print(f"  {outcome.id}: " + "; ".join(outcome.problems))
+
+        print(evaluate(client, lang, show).line())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

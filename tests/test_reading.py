@@ -1,0 +1,184 @@
+"""How a message is read in the conversation's state, reading by reading (pure: no servers)."""
+
+from __future__ import annotations
+
+from actions import reading as r
+from actions.answers import dont_know, facts_in, polarity, read_answer
+from actions.language import clearly_written_in
+from catalogue_client import Locality, Option, Question
+
+ABROAD = Question(
+    "born_abroad",
+    "yes_no",
+    "Was the child born abroad?",
+    (
+        Option("yes", "Yes", None, ("abroad", "за границей", "in Italy", "Italia", "Москва"), place="abroad"),
+        Option("no", "No", None, (), place="moldova"),
+    ),
+    (),
+)
+MARRIED = Question(
+    "parents_married",
+    "choice",
+    "Are the child's parents married to each other?",
+    (
+        Option("married", "Yes, married", None, ("married", "căsătoriți", "женаты", "в браке"), yes_no="yes"),
+        Option("not_married", "No, not married", None, ("not married", "unmarried", "не в браке"), yes_no="no"),
+    ),
+    (),
+)
+CONTRIBUTIONS = Question(
+    "min_contribution",
+    "yes_no",
+    "Do you have at least 15 years of contributions?",
+    (Option("yes", "Yes", None), Option("no", "No", None)),
+    (),
+    at_least=15,
+)
+LEGAL_FORM = Question(
+    "legal_form",
+    "choice",
+    "Which legal form?",
+    (
+        Option("individual_entrepreneur", "Individual entrepreneur", None, ("ИП", "II", "entrepreneur")),
+        Option("srl", "Limited liability company (SRL)", None, ("SRL", "ООО", "LLC")),
+        Option("other_company", "Another type of company", None, ("cooperative", "кооператив")),
+    ),
+    (),
+)
+LOCALITY = Question("locality", "locality", "Where do you live?", (), ())
+LOCALITIES = [
+    Locality("chisinau", "Chisinau", None, 47.0, 28.8, ("Chișinău", "Кишинёв", "Kishinev")),
+    Locality("cahul", "Cahul", None, 45.9, 28.2, ("Кагул",)),
+    Locality("criuleni", "Criuleni", None, 47.2, 29.2, ("Криуляны",)),
+]
+
+
+def test_negated_answers_mean_the_other_option() -> None:
+    assert read_answer(ABROAD, "no, here in Moldova", LOCALITIES) == "no"
+    assert read_answer(ABROAD, "нет, не за границей", LOCALITIES) == "no"
+    assert read_answer(ABROAD, "nu, aici la Cahul", LOCALITIES) == "no"
+    assert read_answer(MARRIED, "no we are not married, we just live together") == "not_married"
+    assert read_answer(MARRIED, "nu suntem căsătoriți") == "not_married"
+
+
+def test_places_answer_abroad_questions() -> None:
+    assert read_answer(ABROAD, "в Москве рожала", LOCALITIES) == "yes"
+    assert read_answer(ABROAD, "in italia, la Padova", LOCALITIES) == "yes"
+    assert read_answer(ABROAD, "at the maternity in Kishinev", LOCALITIES) == "no"
+
+
+def test_a_plain_yes_picks_the_option_a_yes_means() -> None:
+    assert read_answer(MARRIED, "yes") == "married"
+    assert read_answer(MARRIED, "да") == "married"
+    assert read_answer(MARRIED, "nu") == "not_married"
+
+
+def test_numbers_are_compared_with_the_questions_threshold() -> None:
+    assert read_answer(CONTRIBUTIONS, "da am 35 de ani de stagiu") == "yes"
+    assert read_answer(CONTRIBUTIONS, "only about 10 years") == "no"
+    assert read_answer(CONTRIBUTIONS, "лет 15 точно есть") == "yes"
+
+
+def test_option_words_and_abbreviations() -> None:
+    assert read_answer(LEGAL_FORM, "SRL") == "srl"
+    assert read_answer(LEGAL_FORM, "хочу открыть ИП") == "individual_entrepreneur"
+    assert read_answer(LEGAL_FORM, "an agricultural cooperative") == "other_company"
+    assert read_answer(LEGAL_FORM, "the second one") == "srl"
+    assert read_answer(LEGAL_FORM, "SRL or maybe a cooperative") is None  # two options: ask again
+
+
+def test_dont_know_in_its_many_forms() -> None:
+    for text in ("I don't know", "dunno", "nu stiu", "habar n-am", "не знаю", "без понятия", "not sure"):
+        assert dont_know(text), text
+        assert read_answer(ABROAD, text, LOCALITIES) == "?"
+    assert not dont_know("no, I know it was here")
+
+
+def test_localities_by_any_spelling() -> None:
+    assert read_answer(LOCALITY, "we live in kishinev", LOCALITIES) == "chisinau"
+    assert read_answer(LOCALITY, "село в Криулянском районе", LOCALITIES) == "criuleni"
+    assert read_answer(LOCALITY, "somewhere far away", LOCALITIES) is None
+
+
+def test_polarity_reads_the_first_word_then_negation() -> None:
+    assert polarity("yes we are married") == "yes"
+    assert polarity("no! we are not buying anything") == "no"
+    assert polarity("she doesn't work") == "no"
+    assert polarity("Cahul") is None
+
+
+def test_facts_given_by_the_way_fill_later_questions_but_a_bare_yes_does_not() -> None:
+    facts = facts_in([ABROAD, MARRIED, LOCALITY], "born in Italy, we are not married, we live in Cahul", [], LOCALITIES)
+    assert facts == {"born_abroad": "yes", "parents_married": "not_married", "locality": "cahul"}
+    assert facts_in([ABROAD, MARRIED, CONTRIBUTIONS], "yes, no, 35", [], LOCALITIES) == {}
+    assert facts_in([CONTRIBUTIONS], "my father only has about 10 years of official work") == {"min_contribution": "no"}
+
+
+def asking(question: Question = ABROAD, event: str = "birth") -> r.State:
+    return r.State(stage="asking", life_event=event, question=question)
+
+
+def test_while_a_question_is_pending_the_message_is_first_an_answer() -> None:
+    message = r.Message("yes we are married", "life_event_marriage", 0.8)
+    assert r.read(message, asking(MARRIED)) == r.Reading(r.ANSWER, "married")
+    message = r.Message("no, here in Moldova", "life_event_immigration", 0.7)
+    assert r.read(message, asking(), LOCALITIES) == r.Reading(r.ANSWER, "no")
+
+
+def test_another_life_event_is_asked_about_never_switched_silently() -> None:
+    message = r.Message("we are also getting married next month", "life_event_marriage", 0.8)
+    assert r.read(message, asking()) == r.Reading(r.PROPOSE, "marriage")
+    proposed = r.State(stage="asking", life_event="birth", question=ABROAD, proposed="marriage")
+    assert r.read(r.Message("yes please", "affirm", 0.9), proposed) == r.Reading(r.SWITCH, "marriage")
+    assert r.read(r.Message("no, continue", "deny", 0.9), proposed) == r.Reading(r.KEEP)
+    weak = r.Message("something about a wedding maybe", "life_event_marriage", 0.3)
+    assert r.read(weak, asking()).kind == r.NOT_UNDERSTOOD
+
+
+def test_the_same_life_event_again_adds_facts_instead_of_restarting() -> None:
+    message = r.Message("my wife gave birth, she works officially", "life_event_birth", 0.9)
+    assert r.read(message, asking(MARRIED)) == r.Reading(r.SAME_EVENT)
+
+
+def test_after_the_guide_questions_are_about_the_guide() -> None:
+    guided = r.State(stage="feedback", life_event="job-loss")
+    assert r.read(r.Message("how much will I get?", "ask_amount", 0.7), guided) == r.Reading(r.FOLLOWUP, "ask_amount")
+    assert r.read(r.Message("da, m-a ajutat", "affirm", 0.8), guided) == r.Reading(r.FEEDBACK, "yes")
+    same = r.Message("how much money from the unemployment benefit", "life_event_job_loss", 0.86)
+    assert r.read(same, guided) == r.Reading(r.SAME_EVENT)
+    other = r.Message("and my father died yesterday", "life_event_death", 0.9)
+    assert r.read(other, guided) == r.Reading(r.START, "death")
+
+
+def test_two_situations_in_one_message() -> None:
+    text = "we got married in Romania and moved to Chișinău"
+    message = r.Message(text, "life_event_marriage", 0.63, life_events=("marriage", "moving"))
+    assert r.read(message, r.State()) == r.Reading(r.START, "marriage", ("moving",))
+
+
+def test_unsure_first_messages_get_a_question_not_a_guess() -> None:
+    assert r.read(r.Message("i need papers", "vague_request", 0.6), r.State()).kind == r.CLARIFY
+    assert r.read(r.Message("am nevoie de un certificat", "life_event_vehicle", 0.2), r.State()).kind == r.CLARIFY
+    assert r.read(r.Message("criminal record certificate", "other_service", 0.7), r.State()).kind == r.OUTSIDE
+
+
+def test_buttons_mean_exactly_what_they_say() -> None:
+    button = r.Message('/choose{"option": "srl"}', "choose", 1.0, payload=True, option="srl")
+    assert r.read(button, asking(LEGAL_FORM, "starting-business")) == r.Reading(r.ANSWER, "srl")
+    assert r.read(r.Message("/life_event_death", "life_event_death", 1.0, payload=True), asking()) == r.Reading(
+        r.START, "death"
+    )
+
+
+def test_commands_work_at_any_time() -> None:
+    assert r.read(r.Message("start over", "start_over", 0.9), asking()) == r.Reading(r.COMMAND, "start_over")
+    assert r.read(r.Message("i want a person", "handover", 0.8), asking()) == r.Reading(r.COMMAND, "handover")
+
+
+def test_the_language_follows_what_is_clearly_written() -> None:
+    assert clearly_written_in("здравствуйте, у меня умер отец") == "ru"
+    assert clearly_written_in("nu stiu ce sa fac") == "ro"
+    assert clearly_written_in("what do I need to do now") == "en"
+    for unclear in ("👍", "ok", "da", "Cahul", "12345", "no, here in Moldova"):
+        assert clearly_written_in(unclear) is None, unclear
