@@ -122,6 +122,11 @@ async def clarify(turn: Turn) -> None:
 
 
 async def off_topic(turn: Turn) -> None:
+    """Not about public services: what the assistant can help with, and a person (after two: a handover)."""
+    if turn.failed() >= FAILURES_BEFORE_HANDOVER:
+        turn.say("handover_after_failures")
+        await hand_over(turn, reason="not_understood")
+        return
     turn.say("fallback_nothing")
     turn.say("help", [person_button(turn)])
     await _back_to_the_question(turn)

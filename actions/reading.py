@@ -6,7 +6,8 @@ The intent classifier proposes; the state decides, in this order:
 2. While the assistant waits for "start that instead?", a yes or no settles it.
 3. "Start over", "a person please" and a language asked for by name are obeyed at any time.
 4. While a question is pending, the message is first an answer to it (`answers.read_answer`).
-5. After the guide, "did it help?" takes a yes or no, and "what was missing?" takes any text.
+5. After the guide, "did it help?" takes a yes or no, and "what was missing?" takes any text
+   but a clear new life event.
 6. A follow-up (cost, documents, office, online, deadline, amount) is answered where we are.
 7. A life event: with none yet, it starts (two at once when two clauses name two, with a clear
    signal each); the same one again adds facts; another one, with a clear signal, is asked
@@ -102,7 +103,7 @@ def read(message: Message, state: State, localities: Iterable[Locality] = ()) ->
     after_guide = message.intent not in FOLLOWUPS and not clear_event
     if state.stage == Stage.FEEDBACK and after_guide and (said or message.intent == "thanks"):
         return Reading(FEEDBACK, said or "yes")
-    if state.stage == Stage.COMMENT and after_guide:
+    if state.stage == Stage.COMMENT and not clear_event:
         return Reading(COMMENT)
     if message.intent in FOLLOWUPS:
         return Reading(FOLLOWUP, message.intent)

@@ -17,14 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 os.environ["CATALOGUE_WARM_UP"] = "0"
 
 import actions.catalogue as catalogue_module  # noqa: E402
-from actions import (  # noqa: E402
-    ActionAnswer,
-    ActionChangeLanguage,
-    ActionFallback,
-    ActionFollowup,
-    ActionHandover,
-    ActionStartLifeEvent,
-)
+from actions import ActionRespond  # noqa: E402
 from actions.conversation import GuideAction  # noqa: E402
 from catalogue_service.content import read_yaml  # noqa: E402
 from tests.conftest import CATALOGUE_DIR, CatalogueServer, free_port  # noqa: E402
@@ -82,7 +75,8 @@ def tracker(
 def run(action: GuideAction, state: Tracker) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     dispatcher = CollectingDispatcher()
     events = asyncio.run(action.run(dispatcher, state, {}))
-    return {e["name"]: e["value"] for e in events if e["event"] == "slot"}, dispatcher.messages
+    said = [m for m in dispatcher.messages if not m.get("custom")]  # the channel's language signal aside
+    return {e["name"]: e["value"] for e in events if e["event"] == "slot"}, said
 
 
 def texts(messages: list[dict[str, Any]]) -> str:
@@ -95,7 +89,7 @@ def after(slots: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
 
 def test_recognises_the_event_and_takes_what_the_first_message_says(live: CatalogueServer) -> None:
     slots, messages = run(
-        ActionStartLifeEvent(),
+        ActionRespond(),
         tracker("Hi. My dad passed away yesterday in Bălți, what do I do?", "life_event_death"),
     )
     assert slots["life_event"] == "death" and slots["language"] == "en"
@@ -109,7 +103,7 @@ def test_recognises_the_event_and_takes_what_the_first_message_says(live: Catalo
 
 def test_language_is_detected_and_relations_answer_questions(live: CatalogueServer) -> None:
     slots, messages = run(
-        ActionStartLifeEvent(),
+        ActionRespond(),
         tracker("У моего сына инвалидность, что оформлять? Живём в Кагуле", "life_event_disability"),
     )
     assert slots["language"] == "ru"
@@ -120,7 +114,7 @@ def test_language_is_detected_and_relations_answer_questions(live: CatalogueServ
 
 
 def test_the_channel_can_give_the_language(live: CatalogueServer) -> None:
-    slots, messages = run(ActionStartLifeEvent(), tracker("ok", "life_event_birth", metadata={"language": "ro"}))
+    slots, messages = run(ActionRespond(), tracker("ok", "life_event_birth", metadata={"language": "ro"}))
     assert slots["language"] == "ro"
     assert "Am înțeles" in texts(messages)
 
@@ -128,26 +122,23 @@ def test_the_channel_can_give_the_language(live: CatalogueServer) -> None:
 def walk_to_guide(state: dict[str, Any], answers: list[tuple[str, str]]) -> tuple[dict[str, Any], list[Any]]:
     messages: list[Any] = []
     for intent, text in answers:
-        changes, said = run(ActionAnswer(), tracker(text, intent, state))
+        changes, said = run(ActionRespond(), tracker(text, intent, state))
         state = after(state, changes)
         messages = said
     return state, messages
 
 
 def test_answers_lead_to_a_personal_guide(live: CatalogueServer) -> None:
-    slots, _ = run(ActionStartLifeEvent(), tracker("my wife gave birth in Cahul", "life_event_birth"))
+    slots, _ = run(ActionRespond(), tracker("my wife gave birth in Cahul", "life_event_birth"))
     state = slots
-    state, messages = walk_to_guide(
-        state,
-        [
-            ("deny", "no"),  # not born abroad
-            ("choose", "/choose"),  # married? answered through the button below
-        ][:1],
-    )
+    state, messages = walk_to_guide(state, [("deny", "no, here in Moldova")])
     assert state["pending_question"] == "birth_parents_married"
-    changes, _ = run(ActionAnswer(), tracker("", "choose", state, entities=[{"entity": "option", "value": "married"}]))
+    pressed = '/choose{"option": "married"}'
+    changes, _ = run(
+        ActionRespond(), tracker(pressed, "choose", state, entities=[{"entity": "option", "value": "married"}])
+    )
     state = after(state, changes)
-    changes, messages = run(ActionAnswer(), tracker("da", "affirm", state))
+    changes, messages = run(ActionRespond(), tracker("da", "affirm", state))
     state = after(state, changes)
     assert state["stage"] == "feedback"
     guide = texts(messages)
@@ -162,11 +153,11 @@ def test_answers_lead_to_a_personal_guide(live: CatalogueServer) -> None:
 
 
 def test_i_dont_know_keeps_conditional_steps_with_their_condition(live: CatalogueServer) -> None:
-    state, _ = run(ActionStartLifeEvent(), tracker("my mother died", "life_event_death"))
+    state, _ = run(ActionRespond(), tracker("my mother died", "life_event_death"))
     for _ in range(5):
         if state.get("stage") != "asking":
             break
-        changes, messages = run(ActionAnswer(), tracker("I don't know", "dont_know", state))
+        changes, messages = run(ActionRespond(), tracker("I don't know", "dont_know", state))
         state = after(state, changes)
     assert state["stage"] == "feedback"
     guide = texts(messages)
@@ -175,9 +166,9 @@ def test_i_dont_know_keeps_conditional_steps_with_their_condition(live: Catalogu
 
 
 def test_follow_up_in_the_middle_then_back_to_the_question(live: CatalogueServer) -> None:
-    state, _ = run(ActionStartLifeEvent(), tracker("I want a passport", "life_event_identity_documents"))
+    state, _ = run(ActionRespond(), tracker("I want a passport", "life_event_identity_documents"))
     pending = state["pending_question"]
-    changes, messages = run(ActionFollowup(), tracker("how much does it cost?", "ask_cost", state))
+    changes, messages = run(ActionRespond(), tracker("how much does it cost?", "ask_cost", state))
     said = texts(messages)
     assert "MDL" in said or "free" in said
     assert "Let's continue" in said
@@ -186,20 +177,20 @@ def test_follow_up_in_the_middle_then_back_to_the_question(live: CatalogueServer
 
 
 def test_where_is_the_office_in_a_town(live: CatalogueServer) -> None:
-    state, _ = run(ActionStartLifeEvent(), tracker("my father died", "life_event_death"))
+    state, _ = run(ActionRespond(), tracker("my father died", "life_event_death"))
     _, messages = run(
-        ActionFollowup(),
+        ActionRespond(),
         tracker(
             "where is the office in Comrat?", "ask_office", state, entities=[{"entity": "locality", "value": "comrat"}]
         ),
     )
     said = texts(messages)
-    assert "Comrat" in said and "km" in said
+    assert "Comrat" in said and "(in your town)" in said and "0.0 km" not in said
 
 
 def test_switching_language_mid_question(live: CatalogueServer) -> None:
-    state, _ = run(ActionStartLifeEvent(), tracker("we are getting married", "life_event_marriage"))
-    changes, messages = run(ActionChangeLanguage(), tracker("in Romanian please", "change_language", state))
+    state, _ = run(ActionRespond(), tracker("we are getting married", "life_event_marriage"))
+    changes, messages = run(ActionRespond(), tracker("in Romanian please", "change_language", state))
     assert changes["language"] == "ro"
     said = texts(messages)
     assert "limba română" in said
@@ -207,8 +198,8 @@ def test_switching_language_mid_question(live: CatalogueServer) -> None:
 
 
 def test_handover_is_recorded_with_helpdesk_contacts(live: CatalogueServer) -> None:
-    state, _ = run(ActionStartLifeEvent(), tracker("I lost my job", "life_event_job_loss"))
-    changes, messages = run(ActionHandover(), tracker("talk to a person", "handover", state))
+    state, _ = run(ActionRespond(), tracker("I lost my job", "life_event_job_loss"))
+    changes, messages = run(ActionRespond(), tracker("talk to a person", "handover", state))
     handover = changes["handover"]
     assert handover["status"] == "requested" and handover["reason"] == "citizen_request"
     assert handover["life_event"] == "job-loss" and handover["language"] == "en"
@@ -223,19 +214,19 @@ def test_unsure_offers_the_likeliest_life_events_then_a_person(live: CatalogueSe
         {"name": "life_event_moving", "confidence": 0.18},
         {"name": "ask_cost", "confidence": 0.1},
     ]
-    changes, messages = run(ActionFallback(), tracker("new house stuff", "nlu_fallback", ranking=ranking))
+    changes, messages = run(ActionRespond(), tracker("new house stuff", "nlu_fallback", ranking=ranking))
     assert [b["payload"] for b in messages[-1]["buttons"]] == [
         "/life_event_property",
         "/life_event_moving",
         "/handover",
     ]
-    changes, messages = run(ActionFallback(), tracker("blah", "nlu_fallback", changes, ranking=[]))
+    changes, messages = run(ActionRespond(), tracker("blah", "nlu_fallback", changes, ranking=[]))
     assert changes["handover"]["reason"] == "not_understood"
 
 
 def test_off_topic_gets_what_the_assistant_does_and_a_person(live: CatalogueServer) -> None:
     ranking = [{"name": "out_of_scope", "confidence": 0.6}, {"name": "life_event_moving", "confidence": 0.1}]
-    changes, messages = run(ActionFallback(), tracker("ce vreme o să fie mâine?", "out_of_scope", ranking=ranking))
+    changes, messages = run(ActionRespond(), tracker("ce vreme o să fie mâine?", "out_of_scope", ranking=ranking))
     said = texts(messages)
     assert "Vă pot ajuta cu nașterea unui copil" in said
     assert [b["payload"] for m in messages for b in m.get("buttons") or []] == ["/handover"]
@@ -244,10 +235,10 @@ def test_off_topic_gets_what_the_assistant_does_and_a_person(live: CatalogueServ
 
 def test_feedback_and_comment_are_recorded(live: CatalogueServer) -> None:
     state = {"language": "en", "stage": "feedback", "life_event": "birth"}
-    changes, messages = run(ActionAnswer(), tracker("no", "deny", state))
+    changes, messages = run(ActionRespond(), tracker("no", "deny", state))
     state = after(state, changes)
     assert state["feedback"]["helpful"] is False and state["stage"] == "comment"
-    changes, messages = run(ActionFollowup(), tracker("The address of the office was missing", "ask_office", state))
+    changes, messages = run(ActionRespond(), tracker("The address of the office was missing", "ask_office", state))
     state = after(state, changes)
     assert state["feedback"]["comment"] == "The address of the office was missing"
     assert "recorded" in texts(messages)
@@ -260,7 +251,7 @@ def test_catalogue_down_with_nothing_cached_apologises_with_helpdesk_contacts(us
         catalogue_module.warm_up()  # what the action server does when it starts
     finally:
         server.stop()
-    slots, messages = run(ActionStartLifeEvent(), tracker("Вчера умер отец", "life_event_death"))
+    slots, messages = run(ActionRespond(), tracker("Вчера умер отец", "life_event_death"))
     said = texts(messages)
     assert "каталог государственных услуг недоступен" in said
     assert "asp.gov.md" in said  # the helpdesk's contacts, from the copy cached at start-up
@@ -268,7 +259,7 @@ def test_catalogue_down_with_nothing_cached_apologises_with_helpdesk_contacts(us
 
 def test_catalogue_never_reached_still_gets_a_polite_answer(use_catalogue: Any) -> None:
     use_catalogue(f"http://127.0.0.1:{free_port()}")
-    _, messages = run(ActionStartLifeEvent(), tracker("my father died", "life_event_death"))
+    _, messages = run(ActionRespond(), tracker("my father died", "life_event_death"))
     assert "I cannot reach the public-services catalogue" in texts(messages)
 
 
@@ -276,14 +267,14 @@ def test_catalogue_down_answers_from_cache_and_says_so(use_catalogue: Any) -> No
     server = CatalogueServer(CATALOGUE_DIR, max_age=1).start()
     try:
         use_catalogue(server.url)
-        state, _ = run(ActionStartLifeEvent(), tracker("am născut un copil", "life_event_birth"))
-        run(ActionFollowup(), tracker("cât costă?", "ask_cost", state))
+        state, _ = run(ActionRespond(), tracker("am născut un copil", "life_event_birth"))
+        run(ActionRespond(), tracker("cât costă?", "ask_cost", state))
     finally:
         server.stop()
     import time
 
     time.sleep(1.2)
-    _, messages = run(ActionFollowup(), tracker("cât costă?", "ask_cost", state))
+    _, messages = run(ActionRespond(), tracker("cât costă?", "ask_cost", state))
     said = texts(messages)
     assert "catalogul serviciilor publice nu este accesibil" in said
     assert "MDL" in said or "gratuit" in said
@@ -319,12 +310,12 @@ def test_the_catalogue_drives_the_conversation(use_catalogue: Any, tmp_path: Pat
     server = CatalogueServer(copy).start()
     try:
         use_catalogue(server.url)
-        state, messages = run(ActionStartLifeEvent(), tracker("my wife gave birth", "life_event_birth"))
+        state, messages = run(ActionRespond(), tracker("my wife gave birth", "life_event_birth"))
         assert messages[-1]["text"] == "Were twins born?"
-        for intent in ("affirm", "deny", "dont_know", "dont_know", "dont_know"):
+        for intent, text in (("affirm", "yes twins"), ("deny", "no"), *[("dont_know", "dunno")] * 3):
             if state.get("stage") != "asking":
                 break
-            changes, messages = run(ActionAnswer(), tracker(intent, intent, state))
+            changes, messages = run(ActionRespond(), tracker(text, intent, state))
             state = after(state, changes)
         assert "Hospital note on twins" in texts(messages)
     finally:
