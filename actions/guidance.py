@@ -159,15 +159,16 @@ def step_message(
         lines.append(f"{say('label_documents', lang)}:")
         lines.extend(documents)
     where = service.authority.name
-    if office is not None:
+    if office is not None and office.name.startswith(where):
+        where = office_text(office, lang)
+    elif office is not None:
         where += f" — {office_text(office, lang)}"
     lines.append(f"{say('label_where', lang)}: {where}")
     if office is not None and office.opening_hours:
         lines.append(f"{say('label_hours', lang)}: {hours_text(office.opening_hours, lang)}")
     lines.append(f"{say('label_cost', lang)}: {costs_text(service, lang, answers, MAX_FEES_IN_GUIDE)}")
-    if service.deadline:
-        lines.append(f"{say('label_deadline', lang)}: {service.deadline}")
-    lines.append(f"{say('label_processing', lang)}: {service.processing_time}")
+    if service.deadline:  # the first sentence; the rest, and the processing time, on "how long?"
+        lines.append(f"{say('label_deadline', lang)}: {first_sentence(service.deadline)}")
     if service.online_url:
         lines.append(f"{say('label_online', lang)}: {service.online_url}")
     return "\n".join(lines)
@@ -218,5 +219,6 @@ def guide_messages(event: LifeEvent, answers: dict[str, str], offices: dict[str,
     for number, (step, unknown) in enumerate(steps, start=1):
         office = offices.get(step.service.authority.id)
         messages.append(step_message(number, step, unknown, office, answers, lang, asked))
-    messages.append(checklist(steps, answers, lang, asked))
+    if len(steps) > 1:
+        messages.append(checklist(steps, answers, lang, asked))
     return messages
