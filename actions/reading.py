@@ -4,7 +4,8 @@ The intent classifier proposes; the state decides, in this order:
 
 1. A pressed button means exactly what it says.
 2. While the assistant waits for "start that instead?", a yes or no settles it.
-3. "Start over", "a person please" and a language asked for by name are obeyed at any time.
+3. "Start over", "a person please" and a language asked for by name are obeyed at any time,
+   and so is a clear follow-up question ("where is the office in Comrat?").
 4. While a question is pending, the message is first an answer to it (`answers.read_answer`).
 5. After the guide, "did it help?" takes a yes or no, and "what was missing?" takes any text
    but a clear new life event.
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 from actions.answers import locality_in, polarity, read_answer
 from actions.state import UNKNOWN, Stage
 from catalogue_client import Locality, Question
+from nlp.text import words
 
 LIFE_EVENT_PREFIX = "life_event_"
 FOLLOWUPS = ("ask_cost", "ask_online", "ask_office", "ask_documents", "ask_deadline", "ask_amount")
@@ -33,6 +35,10 @@ ANSWER_INTENTS = ("affirm", "deny", "dont_know", "choose", "inform_locality")
 START_MIN = 0.35  # below this a first message gets a clarifying question, not a guess
 CLEAR = 0.5  # a life event this sure, in a message that is no answer, is a clear signal
 COMMAND_MIN = 0.5
+QUESTION_WORDS = frozenset(
+    ["how", "what", "where", "when", "which", "can", "do", "is", "cum", "ce", "unde", "cand", "cat", "care"]
+    + ["se", "pot", "как", "что", "где", "когда", "сколько", "какие", "можно"]
+)
 
 # Readings
 ANSWER = "answer"  # value: the answer to the pending question
@@ -95,6 +101,8 @@ def read(message: Message, state: State, localities: Iterable[Locality] = ()) ->
         return Reading(SWITCH, state.proposed) if said == "yes" else Reading(KEEP)
     if message.intent in COMMANDS and message.confidence >= COMMAND_MIN:
         return Reading(COMMAND, message.intent)
+    if _clear_followup(message):
+        return Reading(FOLLOWUP, message.intent)
     if state.stage == Stage.ASKING and state.question is not None:
         answer = read_answer(state.question, message.text, localities)
         if answer is not None:
@@ -155,6 +163,13 @@ def _read_button(message: Message, state: State) -> Reading:
     if intent in SMALL_TALK:
         return Reading(SMALL, intent)
     return Reading(NOT_UNDERSTOOD)
+
+
+def _clear_followup(message: Message) -> bool:
+    """ "Where is the office in Comrat?" in the middle of "did it happen abroad?" is a question, not an answer."""
+    tokens = words(message.text)
+    asks = "?" in message.text or bool(tokens and tokens[0] in QUESTION_WORDS)
+    return message.intent in FOLLOWUPS and message.confidence >= CLEAR and asks
 
 
 def _named_events(message: Message) -> list[str]:
