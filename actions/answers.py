@@ -15,7 +15,7 @@ from collections.abc import Iterable
 
 from actions.state import UNKNOWN
 from catalogue_client import Locality, Option, Question, Relation
-from nlp.text import fold, phrase_in, phrase_positions, stem, words
+from nlp.text import fold, name_positions, phrase_in, phrase_positions, stem, words
 
 YES_WORDS = frozenset(
     ["yes", "yeah", "yep", "yup", "yea", "sure", "ofc", "correct", "right", "true"]
@@ -155,10 +155,12 @@ def _negated(tokens: list[str], position: int) -> bool:
 def option_evidence(option: Option, tokens: list[str], labels: bool = True) -> tuple[bool, bool]:
     """Whether the option's words appear in the message, affirmed and negated."""
     affirmed = negated = False
-    for phrase in ((option.label,) if labels else ()) + option.keywords:
-        if not phrase:
-            continue
-        for position in phrase_positions(phrase, tokens):
+    found = [
+        (phrase, phrase_positions(phrase, tokens)) for phrase in ((option.label,) if labels else ()) + option.keywords
+    ]
+    found += [(name, name_positions(name, tokens)) for name in option.place_names]
+    for phrase, positions in found:
+        for position in positions:
             phrase_tokens = words(phrase)
             if phrase_tokens and phrase_tokens[0] in NEGATORS:  # the phrase carries its own negation
                 affirmed = True
@@ -233,9 +235,10 @@ def locality_in(text: str, localities: Iterable[Locality], entity_values: Iterab
             return value
     tokens = words(text)
     for locality in known.values():
-        for name in (locality.name, *locality.aliases):
-            if phrase_positions(name, tokens):
-                return locality.id
+        if any(name_positions(name, tokens) for name in (locality.name, *locality.aliases)):
+            return locality.id
+        if locality.district and phrase_positions(locality.district, tokens):  # "в Криулянском районе"
+            return locality.id
     return None
 
 

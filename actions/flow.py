@@ -14,6 +14,9 @@ from actions.state import UNKNOWN, Stage
 from catalogue_client import LifeEvent, Office, Question
 
 
+LOCALITY_BUTTONS = 8  # the rest of the country's localities are typed
+
+
 async def load_event(turn: Turn, event_id: str | None = None) -> LifeEvent | None:
     event_id = event_id or turn.life_event
     if not event_id:
@@ -33,7 +36,8 @@ async def ask(turn: Turn, question: Question) -> None:
     dont_know = button(say("dont_know_button", turn.lang), "/dont_know")
     if question.type == "locality":
         localities = await call(catalogue().localities, lang=turn.lang)
-        buttons = [button(loc.name, f'/inform_locality{{"locality": "{loc.id}"}}') for loc in localities]
+        biggest = list(localities)[:LOCALITY_BUTTONS]  # the catalogue lists the biggest towns first
+        buttons = [button(loc.name, f'/inform_locality{{"locality": "{loc.id}"}}') for loc in biggest]
         turn.send(f"{question.text}\n{say('locality_hint', turn.lang)}", [*buttons, dont_know])
     else:
         if question.type == "yes_no":

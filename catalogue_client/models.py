@@ -37,6 +37,7 @@ class Option:
     relations: tuple[str, ...] = ()
     place: str | None = None  # "abroad" or "moldova": a place named in an answer picks this option
     yes_no: str | None = None  # on a choice option: the option a plain "yes" or "no" picks
+    place_names: tuple[str, ...] = ()  # "abroad": every foreign place's names, in every language
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Option:
@@ -48,6 +49,7 @@ class Option:
             tuple(data.get("relations") or []),
             data.get("place"),
             data.get("yes_no"),
+            tuple(data.get("place_names") or []),
         )
 
 

@@ -60,17 +60,15 @@ class Views:
         for option in question.get("options") or []:
             option_id = str(option["id"])
             label = option.get("label") or YES_NO_LABELS.get(option_id)
-            keywords = self.words(option.get("keywords"), lang)
-            if option.get("place") == "abroad":
-                keywords += self.foreign_place_names()
             options.append(
                 {
                     "id": option_id,
                     "label": self.text(label, lang),
                     "condition": self.text(option.get("condition"), lang),
-                    "keywords": keywords,
+                    "keywords": self.words(option.get("keywords"), lang),
                     "relations": list(option.get("relations") or []),
                     "place": option.get("place"),
+                    "place_names": self.foreign_place_names() if option.get("place") == "abroad" else [],
                     "yes_no": str(option["yes_no"]) if "yes_no" in option else None,
                 }
             )

@@ -55,3 +55,24 @@ def _word_matches(wanted: str, word: str) -> bool:
 def stems(text: str) -> list[str]:
     """The folded stems of a text's words: what the intent classifier counts as words."""
     return [word[:6] for word in words(text)]
+
+
+def name_positions(name: str, have: list[str]) -> list[int]:
+    """Where a place's name starts among the folded words `have`, stricter than `phrase_positions`:
+    each word of the name, less its last letter, begins a word at most one letter longer than it
+    ("Италия" finds "в Италии", "Moscova" finds "Moscovei"); "Romania" does not find "romana",
+    "Сороки" not "сорок", "Paris" not "parinte". Names of four letters or fewer match whole."""
+    wanted = words(name)
+    if not wanted:
+        return []
+    return [
+        start
+        for start in range(len(have) - len(wanted) + 1)
+        if all(_name_word_matches(w, have[start + i]) for i, w in enumerate(wanted))
+    ]
+
+
+def _name_word_matches(wanted: str, word: str) -> bool:
+    if len(wanted) <= 4:
+        return word == wanted
+    return word.startswith(wanted[:-1]) and len(wanted) <= len(word) <= len(wanted) + 1

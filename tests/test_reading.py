@@ -12,7 +12,9 @@ ABROAD = Question(
     "yes_no",
     "Was the child born abroad?",
     (
-        Option("yes", "Yes", None, ("abroad", "за границей", "in Italy", "Italia", "Москва"), place="abroad"),
+        Option(
+            "yes", "Yes", None, ("abroad", "за границей"), place="abroad", place_names=("Italia", "Italy", "Москва")
+        ),
         Option("no", "No", None, (), place="moldova"),
     ),
     (),
@@ -50,7 +52,7 @@ LOCALITY = Question("locality", "locality", "Where do you live?", (), ())
 LOCALITIES = [
     Locality("chisinau", "Chisinau", None, 47.0, 28.8, ("Chișinău", "Кишинёв", "Kishinev")),
     Locality("cahul", "Cahul", None, 45.9, 28.2, ("Кагул",)),
-    Locality("criuleni", "Criuleni", None, 47.2, 29.2, ("Криуляны",)),
+    Locality("criuleni", "Криуляны", "Криулянский район", 47.2, 29.2, ("Criuleni",)),
 ]
 
 
@@ -62,7 +64,14 @@ def test_negated_answers_mean_the_other_option() -> None:
     assert read_answer(MARRIED, "nu suntem căsătoriți") == "not_married"
 
 
-def test_places_answer_abroad_questions() -> None:
+def test_places_answer_abroad_questions_but_languages_and_nationalities_do_not() -> None:
+    romania = Option("yes", "Yes", None, (), place="abroad", place_names=("Romania", "România", "Румыния"))
+    question = Question("born_abroad", "yes_no", "Born abroad?", (romania, Option("no", "No", None)), ())
+    assert read_answer(question, "da, in Romania") == "yes"
+    assert read_answer(question, "в Румынии") == "yes"
+    assert read_answer(question, "vorbim romana acasa") is None
+    assert read_answer(question, "у мужа румынский паспорт") is None
+
     assert read_answer(ABROAD, "в Москве рожала", LOCALITIES) == "yes"
     assert read_answer(ABROAD, "in italia, la Padova", LOCALITIES) == "yes"
     assert read_answer(ABROAD, "at the maternity in Kishinev", LOCALITIES) == "no"
@@ -99,6 +108,7 @@ def test_localities_by_any_spelling() -> None:
     assert read_answer(LOCALITY, "we live in kishinev", LOCALITIES) == "chisinau"
     assert read_answer(LOCALITY, "село в Криулянском районе", LOCALITIES) == "criuleni"
     assert read_answer(LOCALITY, "somewhere far away", LOCALITIES) is None
+    assert read_answer(LOCALITY, "сорок дней назад", [Locality("soroca", "Сороки", None, 48.1, 28.3)]) is None
 
 
 def test_polarity_reads_the_first_word_then_negation() -> None:
