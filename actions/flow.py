@@ -13,7 +13,6 @@ from actions.phrases import say
 from actions.state import UNKNOWN, Stage
 from catalogue_client import LifeEvent, Office, Question
 
-
 LOCALITY_BUTTONS = 8  # the rest of the country's localities are typed
 
 
