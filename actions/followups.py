@@ -122,7 +122,8 @@ class Answers:
     @staticmethod
     async def office(turn: Turn, services: list[Service], localities: list[Locality]) -> None:
         point = turn.metadata.get("location") or {}
-        if "lat" in point and "lon" in point:  # a location the channel shared (Telegram)
+        shared = "lat" in point and "lon" in point
+        if shared:  # a location the channel shared (Telegram)
             offices = await call(
                 catalogue().offices_near, float(point["lat"]), float(point["lon"]), limit=100, lang=turn.lang
             )
@@ -144,7 +145,8 @@ class Answers:
             seen.add(office.id)
             lines.append(say("office_answer", turn.lang, title=service.title))
             distance = office.distance_km or 0.0
-            near = say("nearby", turn.lang) if distance < 1 else say("distance", turn.lang, km=distance)
+            in_town = distance < 1 and not shared  # a town's centre, not where the citizen stands
+            near = say("nearby", turn.lang) if in_town else say("distance", turn.lang, km=max(distance, 0.1))
             lines.append(f"{office_text(office, turn.lang)} ({near})")
             lines.append(f"{say('label_hours', turn.lang)}: {hours_text(office.opening_hours, turn.lang)}")
         turn.send("\n".join(lines) if lines else say("office_which_locality", turn.lang))

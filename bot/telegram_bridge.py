@@ -172,8 +172,10 @@ class Bridge:
             return
 
     async def send_reply(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, reply: dict[str, Any]) -> None:
-        pieces = split(str(reply.get("text") or ""))
         buttons = reply.get("buttons") or []
+        if not reply.get("text") and not buttons:
+            return  # e.g. {"custom": {"language": "ru"}}, the conversation's language for the web widget
+        pieces = split(str(reply.get("text") or ""))
         keyboard = self.keyboard(chat_id, buttons) if buttons else None
         for index, piece in enumerate(pieces):
             last = index == len(pieces) - 1

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -167,6 +169,35 @@ def test_markup_in_text_is_escaped_and_long_texts_split() -> None:
     pieces = split(long)
     assert len(pieces) > 1 and all(len(p) <= LIMIT for p in pieces)
     assert all(p.startswith("Paragraph") for p in pieces), "pieces are cut on paragraph boundaries"
+
+
+def test_custom_elements_are_not_sent(tmp_path: Path) -> None:
+    """Elements with `custom` and no text (the conversation's language, for the web widget) send nothing."""
+    from bot.state import State
+    from bot.telegram_bridge import Bridge as BridgeCore  # imported here: the module's Bridge is the process
+
+    sent: list[str] = []
+
+    class Bot:
+        async def send_message(self, chat_id: int, text: str, **_: Any) -> None:
+            sent.append(text)
+
+        async def send_chat_action(self, chat_id: int, action: str) -> None:
+            pass
+
+    class Rasa:
+        async def send(self, sender: str, text: str, metadata: dict[str, Any]) -> list[dict[str, Any]]:
+            return [
+                {"recipient_id": sender, "custom": {"language": "ru"}},
+                {"recipient_id": sender, "custom": {"something": "else"}},
+                {"recipient_id": sender, "text": "Понятно"},
+            ]
+
+    rasa: Any = Rasa()
+    context: Any = SimpleNamespace(bot=Bot())
+    bridge = BridgeCore(rasa, State(tmp_path / "telegram.db"), None, None)
+    delivered = asyncio.run(bridge.deliver(context, 1, "привет", None, queue_on_failure=True))
+    assert delivered and sent == ["Понятно"]
 
 
 def test_forget_deletes_the_conversation(telegram: FakeTelegram, assistant: Stack) -> None:

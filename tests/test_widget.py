@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import threading
 from collections.abc import Iterator
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, Route, expect, sync_playwright
@@ -55,6 +57,11 @@ def site(assistant: Stack, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     shutil.copy(ROOT / "bot" / "widget" / "widget.js", root / "widget.js")
     for lang in ("en", "ro", "ru"):
         (root / f"{lang}.html").write_text(HOST_PAGE.format(server=assistant.rasa_url, lang=lang), encoding="utf-8")
+    untitled = HOST_PAGE.format(server=assistant.rasa_url, lang="ro").replace(' data-title="Asistent"', "")
+    (root / "ro-untitled.html").write_text(untitled, encoding="utf-8")  # the widget's own title
+    demo = (ROOT / "bot" / "widget" / "demo.html").read_text(encoding="utf-8")
+    assert 'data-server="http://127.0.0.1:5005"' in demo
+    (root / "demo.html").write_text(demo.replace("http://127.0.0.1:5005", assistant.rasa_url), encoding="utf-8")
     port = int(assistant.site_origin.rsplit(":", 1)[1])  # the origin Rasa's CORS allows
     server = ThreadingHTTPServer(("127.0.0.1", port), partial(QuietHandler, directory=str(root)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -226,3 +233,146 @@ def test_other_sites_cannot_use_the_assistant(page: Page, site: str) -> None:
     field.press("Enter")
     expect(page.locator("[data-lifeevents-widget] .msg.error")).to_be_visible(timeout=20000)
     assert bot_messages(page).count() == 0
+
+
+class FakeRasa:
+    """Playwright's route on the Rasa REST URL: records what the widget sends, answers with given replies."""
+
+    def __init__(self, page: Page, url: str) -> None:
+        self.page = page
+        self.url = url
+        self.requests: list[dict[str, Any]] = []
+        self.replies: list[dict[str, Any]] = []
+
+    def __enter__(self) -> FakeRasa:
+        self.page.route(self.url, self.answer)
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.page.unroute(self.url, self.answer)
+
+    def answer(self, route: Route) -> None:
+        body: dict[str, Any] = route.request.post_data_json or {}
+        self.requests.append(body)
+        sender = body["sender"]
+        route.fulfill(
+            status=200,
+            headers={"Access-Control-Allow-Origin": "*"},
+            content_type="application/json",
+            body=json.dumps([{"recipient_id": sender, **reply} for reply in self.replies]),
+        )
+
+
+def say_in_widget(page: Page, message: str) -> None:
+    field = page.locator("[data-lifeevents-widget] input")
+    field.fill(message)
+    field.press("Enter")
+
+
+def test_the_conversation_language_switches_the_widget_texts(page: Page, site: str, assistant: Stack) -> None:
+    page.goto(f"{site}/ro.html")
+    widget = page.locator("[data-lifeevents-widget] .widget")
+    field = page.locator("[data-lifeevents-widget] input")
+    send = page.locator("[data-lifeevents-widget] form button")
+    page.locator("[data-lifeevents-widget] .launcher").click()
+    expect(field).to_have_attribute("placeholder", "Scrieți ce s-a întâmplat…")
+    expect(send).to_have_text("Trimite")
+    with FakeRasa(page, f"{assistant.rasa_url}/webhooks/rest/webhook") as rasa:
+        rasa.replies = [
+            {"custom": {"language": "ru"}},
+            {"custom": {"something": "else"}},  # not for the widget: ignored
+            {"custom": {"language": "de"}},  # not a language the widget speaks: ignored
+            {"text": "Понятно: у вас родился ребёнок. В каком районе?"},
+        ]
+        say_in_widget(page, "У нас родился ребёнок")
+        expect(bot_messages(page)).to_have_count(1)
+        expect(bot_messages(page).first).to_have_text("Понятно: у вас родился ребёнок. В каком районе?")
+        expect(field).to_have_attribute("placeholder", "Напишите, что произошло…")
+        expect(send).to_have_text("Отправить")
+        expect(widget).to_have_attribute("lang", "ru")
+        expect(bot_messages(page).first).to_have_attribute("lang", "ru")
+        assert page.locator("[data-lifeevents-widget] .close").get_attribute("aria-label") == "Закрыть"
+        assert page.locator("[data-lifeevents-widget] label").inner_text() == "Напишите, что произошло…"
+        expect(page.locator("[data-lifeevents-widget] .title")).to_have_text("Asistent")  # the page's data-title
+        assert page.locator("[data-lifeevents-widget] .msg").count() == 2, "no bubbles for custom elements"
+        assert rasa.requests[0]["metadata"]["language"] == "ro", "the page's language until the assistant says"
+
+        page.reload()  # the language is kept with the conversation
+        expect(field).to_have_attribute("placeholder", "Напишите, что произошло…")
+        expect(send).to_have_text("Отправить")
+        expect(page.locator("[data-lifeevents-widget] .launcher")).to_have_text("Спросить помощника")
+        expect(bot_messages(page)).to_have_count(1)
+        rasa.replies = [{"text": "Кахул"}]
+        say_in_widget(page, "Кахул")
+        expect(bot_messages(page)).to_have_count(2)
+        assert rasa.requests[1]["metadata"] == {"language": "ru", "channel": "web"}
+    page.route(f"{assistant.rasa_url}/webhooks/rest/webhook", lambda route: route.abort())
+    say_in_widget(page, "ещё вопрос")
+    expect(page.locator("[data-lifeevents-widget] .msg.error")).to_contain_text("недоступен")
+
+
+def test_the_widgets_own_title_follows_the_language(page: Page, site: str, assistant: Stack) -> None:
+    page.goto(f"{site}/ro-untitled.html")
+    title = page.locator("[data-lifeevents-widget] .title")
+    page.locator("[data-lifeevents-widget] .launcher").click()
+    expect(title).to_have_text("Asistentul serviciilor publice")
+    with FakeRasa(page, f"{assistant.rasa_url}/webhooks/rest/webhook") as rasa:
+        rasa.replies = [{"text": "I understand: you lost your job."}, {"custom": {"language": "en"}}]
+        say_in_widget(page, "I lost my job")
+        expect(title).to_have_text("Public services assistant")
+        expect(bot_messages(page)).to_have_count(1)
+        expect(bot_messages(page).first).to_have_attribute("lang", "en")
+        expect(page.locator("[data-lifeevents-widget] form button")).to_have_text("Send")
+        panel = page.locator("[data-lifeevents-widget] .panel")
+        assert panel.get_attribute("aria-label") == "Public services assistant"
+
+
+def test_the_demo_page_is_readable_on_a_phone(browser: Browser, site: str, assistant: Stack) -> None:
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True, device_scale_factor=2
+    )
+    page = context.new_page()
+    try:
+        page.goto(f"{site}/demo.html")
+        assert page.evaluate("window.innerWidth") == 360, "the page is laid out for the phone's width (viewport meta)"
+        page.locator("[data-lifeevents-widget] .launcher").tap()
+        with FakeRasa(page, f"{assistant.rasa_url}/webhooks/rest/webhook") as rasa:  # long texts, links, buttons
+            long_link = "https://servicii.gov.md/" + "documente-necesare-" * 20
+            options = ["Certificat de naștere pentru copilul meu nou-născut", "Nu știu", "Altceva " * 12]
+            rasa.replies = [
+                {"text": "Am înțeles — pașaportul. " * 8},
+                {"text": f"Detalii: {long_link} {'x' * 200}"},
+                {"text": "Pentru cine?", "buttons": [{"title": o, "payload": "/choose"} for o in options]},
+            ]
+            say_in_widget(page, "Vreau să îmi fac pașaport")
+            expect(page.locator("[data-lifeevents-widget] .buttons button")).to_have_count(3)
+        shot(page, "demo-phone")
+        sizes = page.locator("[data-lifeevents-widget] .msg, [data-lifeevents-widget] .buttons button").evaluate_all(
+            "items => items.map(m => parseFloat(getComputedStyle(m).fontSize))"
+        )
+        assert len(sizes) >= 4 and min(sizes) >= 14, sizes
+        font = bot_messages(page).first.evaluate("m => getComputedStyle(m).fontFamily")
+        assert "Georgia" not in font, "the page's * { font-family } does not reach the widget"
+        field = page.locator("[data-lifeevents-widget] input")
+        assert field.evaluate("i => parseFloat(getComputedStyle(i).fontSize)") >= 16, "no zoom on focus"
+        assert page.evaluate("document.scrollingElement.scrollWidth") <= 360, "no horizontal scrolling"
+        panel = page.locator("[data-lifeevents-widget] .panel").bounding_box()
+        assert panel is not None and panel["x"] >= 0 and panel["x"] + panel["width"] <= 360
+        log = page.locator("[data-lifeevents-widget] .log")
+        assert log.evaluate("l => l.scrollWidth <= l.clientWidth"), "long words and links wrap inside the chat"
+    finally:
+        context.close()
+
+
+# With the real assistant: it needs the actions' side of "the conversation's language follows the citizen"
+# (a {"custom": {"language": ...}} reply element when the language is set or changes) and fails without it.
+def test_a_russian_speaker_on_a_romanian_page_is_answered_in_russian(page: Page, site: str) -> None:
+    page.goto(f"{site}/ro.html")
+    page.locator("[data-lifeevents-widget] .launcher").click()
+    say_in_widget(page, "Вчера умер мой отец, какие документы нужны?")
+    expect(bot_messages(page).first).to_contain_text("Понятно", timeout=20000)
+    expect(page.locator("[data-lifeevents-widget] input")).to_have_attribute("placeholder", "Напишите, что произошло…")
+    expect(page.locator("[data-lifeevents-widget] form button")).to_have_text("Отправить")
+    expect(page.locator("[data-lifeevents-widget] .widget")).to_have_attribute("lang", "ru")
+    assert page.locator("[data-lifeevents-widget] .msg.bot:empty").count() == 0, "no bubble for the custom element"
+    expect(page.locator("[data-lifeevents-widget] .title")).to_have_text("Asistent")  # the page's data-title

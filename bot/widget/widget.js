@@ -11,6 +11,13 @@
  * cannot reach it and its CSS cannot leak out), defines no globals, and keeps
  * the conversation across page reloads in localStorage. Text from the
  * assistant or the citizen is only ever inserted as text; links become <a>.
+ *
+ * Language: the page's (data-lang, else <html lang>) until the assistant says
+ * which language the conversation is in with a custom reply element
+ * {"custom": {"language": "ru"}} (a Rasa json_message); from then on the
+ * widget's own texts are in that language, it is kept with the conversation
+ * and sent as the messages' metadata.language. Custom elements never become
+ * chat bubbles.
  */
 (function () {
   "use strict";
@@ -35,11 +42,14 @@
 
   var server = (script.getAttribute("data-server") || "http://127.0.0.1:5005").replace(/\/+$/, "");
   var wanted = (script.getAttribute("data-lang") || document.documentElement.lang || "en").slice(0, 2).toLowerCase();
-  var lang = UI[wanted] ? wanted : "en";  // the page's language unless the tag says otherwise
-  var text = UI[lang];
-  var title = script.getAttribute("data-title") || text.title;
+  var pageLang = known(wanted) ? wanted : "en";  // the page's language unless the tag says otherwise
+  var pageTitle = script.getAttribute("data-title");  // the page's own title stays as it is in every language
   var color = /^#[0-9a-fA-F]{3,8}$/.test(script.getAttribute("data-color") || "") ? script.getAttribute("data-color") : "#0b5ed7";
   var storageKey = "lifeevents-widget:" + server;
+
+  function known(code) {
+    return typeof code === "string" && Object.prototype.hasOwnProperty.call(UI, code);
+  }
 
   function newId() {
     var bytes = new Uint8Array(12);
@@ -50,12 +60,17 @@
   function load() {
     try {
       var saved = JSON.parse(window.localStorage.getItem(storageKey) || "null");
-      if (saved && typeof saved.sender === "string" && Array.isArray(saved.messages)) return saved;
+      if (saved && typeof saved.sender === "string" && Array.isArray(saved.messages)) {
+        if (!known(saved.lang)) delete saved.lang;
+        return saved;
+      }
     } catch (e) { /* storage blocked or corrupt: start afresh */ }
     return { sender: newId(), messages: [], open: false };
   }
 
-  var state = load();
+  var state = load();  // state.lang: the conversation's language once the assistant has said it
+  var lang = state.lang || pageLang;
+  var text = UI[lang];
 
   function save() {
     state.messages = state.messages.slice(-MAX_KEPT);
@@ -67,7 +82,9 @@
   var root = host.attachShadow({ mode: "open" });
   root.innerHTML =
     "<style>" +
-    ":host{all:initial;position:fixed;right:20px;bottom:20px;z-index:2147483000;font:15px/1.4 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1d1d1f}" +
+    ":host{all:initial;position:fixed;right:20px;bottom:20px;z-index:2147483000}" +
+    /* the font on .widget, not :host: the page's own rules (e.g. * {font-family}) outrank :host's */
+    ".widget{font:15px/1.4 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1d1d1f}" +
     "*{box-sizing:border-box}" +
     ".launcher{border:0;border-radius:28px;padding:14px 20px;background:var(--accent);color:#fff;font:inherit;font-weight:600;cursor:pointer;box-shadow:0 4px 14px rgba(0,0,0,.25)}" +
     ".panel{display:none;flex-direction:column;width:min(380px,calc(100vw - 40px));height:min(560px,calc(100vh - 40px));background:#fff;border-radius:14px;box-shadow:0 8px 30px rgba(0,0,0,.3);overflow:hidden}" +
@@ -82,11 +99,12 @@
     ".buttons{display:flex;flex-wrap:wrap;gap:6px;margin:4px 0 8px}" +
     ".buttons button{border:1px solid var(--accent);background:#fff;color:var(--accent);border-radius:16px;padding:6px 12px;font:inherit;cursor:pointer}" +
     ".buttons button:disabled{opacity:.45;cursor:default}" +
-    ".typing{display:none;padding:0 14px 8px;color:#666;font-size:13px;background:#f6f7f9}.busy .typing{display:block}" +
+    ".typing{display:none;padding:0 14px 8px;color:#666;font-size:14px;background:#f6f7f9}.busy .typing{display:block}" +
     "form{display:flex;gap:8px;padding:10px;border-top:1px solid #e3e5e8;background:#fff}" +
     "input{flex:1;min-width:0;border:1px solid #c8ccd2;border-radius:10px;padding:9px 10px;font:inherit;color:#1d1d1f;background:#fff}" +
     "form button{border:0;border-radius:10px;padding:9px 14px;background:var(--accent);color:#fff;font:inherit;font-weight:600;cursor:pointer}" +
     "button:focus-visible,input:focus-visible,a:focus-visible{outline:3px solid #ffbf47;outline-offset:2px}" +
+    "@media (max-width:480px){input{font-size:16px}}" +  /* phones do not zoom into the page on focus */
     ".sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}" +
     "</style>" +
     "<div class='widget'>" +
@@ -100,19 +118,28 @@
     "</section></div>";
 
   var widget = root.querySelector(".widget");
-  widget.setAttribute("lang", lang);
   var log = root.querySelector(".log");
   var input = root.querySelector("input");
   widget.style.setProperty("--accent", color);
-  root.querySelector(".launcher").textContent = text.open;
-  root.querySelector(".title").textContent = title;
-  root.querySelector(".panel").setAttribute("aria-label", title);
-  root.querySelector(".close").setAttribute("aria-label", text.close);
-  root.querySelector(".typing").textContent = text.typing;
-  root.querySelector("form button").textContent = text.send;
-  input.setAttribute("placeholder", text.placeholder);
-  root.querySelector("label").textContent = text.placeholder;
-  root.querySelector(".log").setAttribute("aria-label", title);
+  if (pageTitle) root.querySelector(".title").setAttribute("lang", pageLang);
+
+  function useLanguage(code) {
+    lang = code;
+    text = UI[code];
+    var title = pageTitle || text.title;
+    widget.setAttribute("lang", code);
+    root.querySelector(".launcher").textContent = text.open;
+    root.querySelector(".title").textContent = title;
+    root.querySelector(".panel").setAttribute("aria-label", title);
+    root.querySelector(".close").setAttribute("aria-label", text.close);
+    root.querySelector(".typing").textContent = text.typing;
+    root.querySelector("form button").textContent = text.send;
+    input.setAttribute("placeholder", text.placeholder);
+    root.querySelector("label").textContent = text.placeholder;
+    log.setAttribute("aria-label", title);
+  }
+
+  useLanguage(lang);
 
   function withLinks(element, content) {
     var last = 0;
@@ -133,6 +160,7 @@
   function render(message) {
     var item = document.createElement("div");
     item.className = "msg " + message.from;
+    if (message.lang) item.setAttribute("lang", message.lang);  // earlier answers keep their language
     withLinks(item, message.text || "");
     log.appendChild(item);
     if (message.buttons && message.buttons.length) {
@@ -174,6 +202,7 @@
     fetch(server + "/webhooks/rest/webhook", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
+      // lang: the page's until the assistant has said the conversation's language, that one afterwards
       body: JSON.stringify({ sender: state.sender, message: payload, metadata: { language: lang, channel: "web" } })
     })
       .then(function (response) {
@@ -181,14 +210,24 @@
         return response.json();
       })
       .then(function (replies) {
-        (Array.isArray(replies) ? replies : []).forEach(function (reply) {
-          if (reply.text || (reply.buttons && reply.buttons.length)) {
-            add({ from: "bot", text: reply.text || "", buttons: reply.buttons || [] });
+        replies = (Array.isArray(replies) ? replies : []).filter(function (reply) { return reply && typeof reply === "object"; });
+        replies.forEach(function (reply) {  // the language first: this turn's answers are already in it
+          var custom = reply.custom;
+          if (custom && typeof custom === "object" && known(custom.language)) {
+            state.lang = custom.language;
+            save();
+            if (custom.language !== lang) useLanguage(custom.language);
+          }  // any other custom element is not for the widget: ignored
+        });
+        replies.forEach(function (reply) {
+          var buttons = Array.isArray(reply.buttons) ? reply.buttons : [];
+          if (reply.text || buttons.length) {
+            add({ from: "bot", text: reply.text || "", buttons: buttons, lang: lang });
           }
         });
       })
       .catch(function () {
-        add({ from: "error", text: text.unavailable });
+        add({ from: "error", text: text.unavailable, lang: lang });
         if (payload === shown) input.value = payload;  // nothing the citizen typed is lost
       })
       .then(function () {
