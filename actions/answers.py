@@ -15,14 +15,14 @@ from collections.abc import Iterable
 
 from actions.state import UNKNOWN
 from catalogue_client import Locality, Option, Question, Relation
-from nlp.text import fold, name_positions, phrase_in, phrase_positions, stem, words
+from nlp.text import fold, name_positions, phrase_in, phrase_positions, words
 
 YES_WORDS = frozenset(
     ["yes", "yeah", "yep", "yup", "yea", "sure", "ofc", "correct", "right", "true"]
     + ["da", "desigur", "sigur", "bineinteles", "corect", "exact"]
     + ["да", "ага", "угу", "конечно", "верно", "точно"]
 )
-NO_WORDS = frozenset(["no", "nope", "nah", "nu", "нет", "неа", "не"])
+NO_WORDS = frozenset(["no", "nope", "nah", "nu", "нет", "неа"])
 # Words that turn the next few words around: "not abroad", "nu suntem", "не за границей", "didn't".
 NEGATORS = frozenset(
     ["not", "no", "never", "without", "dont", "didnt", "doesnt", "isnt", "arent", "wasnt", "werent"]
@@ -77,6 +77,13 @@ DONT_KNOW = tuple(
         "не решила",
         "трудно сказать",
         "посмотрим",
+        "не знаем",
+        "понятия не имею",
+        "не имею понятия",
+        "сложно сказать",
+        "не думали",
+        "nu stim",
+        "no clue",
     )
 )
 ORDINALS = {
@@ -88,7 +95,6 @@ ORDINALS = {
 LAST = ("last", "ultimul", "ultima", "последний", "последняя", "последнее")
 NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 NUMBER_WORDS = {
-    **dict.fromkeys(("one", "unu", "un", "una", "один", "одна", "одного"), 1),
     **dict.fromkeys(("two", "doi", "doua", "два", "две", "двух"), 2),
     **dict.fromkeys(("three", "trei", "три", "трех"), 3),
     **dict.fromkeys(("five", "cinci", "пять", "пяти"), 5),
@@ -190,30 +196,70 @@ def _by_words(question: Question, tokens: list[str], labels: bool = True) -> set
     return set()
 
 
-def number_in(text: str, question: Question) -> float | None:
-    """The first number the citizen gives that is not one the question itself names."""
+UNITS = {  # a unit word's first letters -> months it counts
+    **dict.fromkeys(("year", "an", "ani", "anul", "anu", "год", "года", "лет", "годик"), 12.0),
+    **dict.fromkeys(("month", "luna", "luni", "месяц", "мес"), 1.0),
+}
+
+
+def _unit(tokens: list[str]) -> float | None:
+    for token in tokens:
+        for word, months in UNITS.items():
+            if token == word or (len(word) >= 4 and token.startswith(word)):
+                return months
+    return None
+
+
+def numbers_in(text: str, question: Question) -> list[float]:
+    """The numbers the citizen gives, in the unit the question counts in ("3 ani" is 36 for a
+    question in months), leaving out the ones the question itself names ("12 of the last 24 months")."""
     named = {float(n.replace(",", ".")) for n in NUMBER.findall(question.text)} - {question.at_least}
-    for token in words(text):
+    asked_unit = _unit(words(question.text))
+    tokens = words(text)
+    found = []
+    for index, token in enumerate(tokens):
         value = float(token.replace(",", ".")) if NUMBER.fullmatch(token) else NUMBER_WORDS.get(token)
-        if value is not None and value not in named:
-            return value
+        if value is None or value in named:
+            continue
+        given_unit = _unit(tokens[index + 1 : index + 3])
+        if asked_unit and given_unit and given_unit != asked_unit:
+            value = value * given_unit / asked_unit
+        found.append(value)
+    return found
+
+
+def number_in(text: str, question: Question) -> float | None:
+    numbers = numbers_in(text, question)
+    return numbers[0] if numbers else None
+
+
+def _counted(question: Question, text: str) -> str | None:
+    """yes or no from the numbers given: "at least" a threshold, or any age "under" one."""
+    if question.type != "yes_no":
+        return None
+    numbers = numbers_in(text, question)
+    if not numbers:
+        return None
+    if question.at_least is not None:
+        return "yes" if numbers[0] >= question.at_least else "no"
+    if question.under is not None:
+        return "yes" if any(n < question.under for n in numbers) else "no"
     return None
 
 
 def counted_fact(text: str, question: Question) -> str | None:
-    """A number given by the way, with the unit the question counts in ("only 10 years of work"
-    for "at least 15 years?"): yes or no; None without a number in that unit."""
+    """A count given by the way, with its unit ("only 10 years of work" for "at least 15 years of
+    contributions?"): yes or no; None without a number followed by a unit of time."""
     if question.at_least is None or question.type != "yes_no":
         return None
-    units = {stem(word) for word in words(question.text) if len(word) >= 3 and not word.isdigit()}
+    asked_unit = _unit(words(question.text))
     tokens = words(text)
     for index, token in enumerate(tokens):
         value = float(token.replace(",", ".")) if NUMBER.fullmatch(token) else NUMBER_WORDS.get(token)
-        if value is None:
+        given_unit = _unit(tokens[index + 1 : index + 3]) if value is not None else None
+        if value is None or given_unit is None or asked_unit is None:
             continue
-        following = {stem(word) for word in tokens[index + 1 : index + 3]}
-        if following & units:
-            return "yes" if value >= question.at_least else "no"
+        return "yes" if value * given_unit / asked_unit >= question.at_least else "no"
     return None
 
 
@@ -237,9 +283,20 @@ def locality_in(text: str, localities: Iterable[Locality], entity_values: Iterab
     for locality in known.values():
         if any(name_positions(name, tokens) for name in (locality.name, *locality.aliases)):
             return locality.id
-        if locality.district and phrase_positions(locality.district, tokens):  # "в Криулянском районе"
+        if locality.district and _district_named(locality.district, tokens):  # "в Криулянском районе"
             return locality.id
     return None
+
+
+GENERIC_PLACE_WORDS = frozenset(
+    ["district", "municipality", "raionul", "raion", "municipiul", "район", "муниципий", "р", "н"]
+)
+
+
+def _district_named(district: str, tokens: list[str]) -> bool:
+    """A district by its own name, whatever word for "district" comes with it ("Бричанский р-н")."""
+    name = " ".join(word for word in words(district) if word not in GENERIC_PLACE_WORDS)
+    return bool(name) and bool(phrase_positions(name, tokens))
 
 
 def _place_option(question: Question, place: str) -> str | None:
@@ -254,10 +311,10 @@ def read_answer(question: Question, text: str, localities: Iterable[Locality] = 
         return locality_in(text, localities)
     tokens = _tokens(text)
     said = polarity(text)
-    if question.at_least is not None and question.type == "yes_no":
-        number = number_in(text, question)
-        if number is not None:
-            return "yes" if number >= question.at_least else "no"
+    counted = _counted(question, text)
+    if counted is not None:
+        particle = tokens[0] == "" and said
+        return None if particle and said != counted else counted
     found = _by_words(question, tokens)
     if not found:
         moldova = _place_option(question, "moldova")

@@ -72,10 +72,11 @@ class Question:
     options: tuple[Option, ...]
     when: tuple[Condition, ...]
     at_least: float | None = None  # yes_no: a number in the answer at least this much means yes
+    under: float | None = None  # yes_no: any number (an age) in the answer below this means yes
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Question:
-        at_least = data.get("at_least")
+        at_least, under = data.get("at_least"), data.get("under")
         return cls(
             id=str(data["id"]),
             type=str(data["type"]),
@@ -83,6 +84,7 @@ class Question:
             options=tuple(Option.from_json(o) for o in data.get("options") or []),
             when=_conditions(data.get("when")),
             at_least=None if at_least is None else float(at_least),
+            under=None if under is None else float(under),
         )
 
 

@@ -284,10 +284,9 @@ class _Checker:
                     relations = []
                 for k2, relation in enumerate(relations):
                     self.check_ref(file, f"{where}.relations[{k2}]", "relation", relation)
-        if "at_least" in question:
-            threshold = question["at_least"]
-            if kind != "yes_no" or not _is_number(threshold):
-                self.problem(file, f"{path}.at_least", "at_least is a number, for a yes_no question")
+        for threshold in ("at_least", "under"):
+            if threshold in question and (kind != "yes_no" or not _is_number(question[threshold])):
+                self.problem(file, f"{path}.{threshold}", f"{threshold} is a number, for a yes_no question")
         if "when" in question:
             self.check_when(file, f"{path}.when", question["when"])
 

@@ -79,6 +79,7 @@ class Views:
             "options": options,
             "when": self.conditions(question.get("when"), lang),
             "at_least": question.get("at_least"),
+            "under": question.get("under"),
         }
 
     def foreign_place_names(self) -> list[str]:
