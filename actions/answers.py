@@ -30,6 +30,9 @@ NEGATORS = frozenset(
     + ["не", "нет", "ни", "никогда", "без", "нету"]
 )
 NEGATION_REACH = 3  # words after a negator that it turns around
+AFTER_NEGATORS = frozenset(["нет", "нету", "nu", "none", "nope"])  # "машины нет", "copii nu avem"
+LESS = frozenset(["less", "fewer", "under", "below", "sub", "putin", "меньше", "менее", "до", "неполных"])
+MORE = frozenset(["more", "over", "above", "peste", "mult", "больше", "более", "свыше", "почти"])
 DONT_KNOW = tuple(
     fold(phrase)
     for phrase in (
@@ -158,35 +161,41 @@ def _negated(tokens: list[str], position: int) -> bool:
     return False
 
 
-def option_evidence(option: Option, tokens: list[str], labels: bool = True) -> tuple[bool, bool]:
-    """Whether the option's words appear in the message, affirmed and negated."""
-    affirmed = negated = False
-    found = [
-        (phrase, phrase_positions(phrase, tokens)) for phrase in ((option.label,) if labels else ()) + option.keywords
-    ]
+def option_evidence(option: Option, tokens: list[str], labels: bool = True) -> tuple[set[int], bool]:
+    """Where the option's words appear in the message affirmed (the words' positions), and
+    whether they appear negated."""
+    affirmed: set[int] = set()
+    negated = False
+    phrases = ((option.label,) if labels else ()) + option.keywords
+    found = [(phrase, phrase_positions(phrase, tokens)) for phrase in phrases]
     found += [(name, name_positions(name, tokens)) for name in option.place_names]
     for phrase, positions in found:
+        phrase_tokens = words(phrase)
+        carries_negation = bool(set(phrase_tokens) & (NEGATORS | AFTER_NEGATORS))
         for position in positions:
-            phrase_tokens = words(phrase)
-            if phrase_tokens and phrase_tokens[0] in NEGATORS:  # the phrase carries its own negation
-                affirmed = True
-            elif _negated(tokens, position):
+            end = position + len(phrase_tokens)
+            negated_after = end < len(tokens) and tokens[end] in AFTER_NEGATORS
+            if not carries_negation and (_negated(tokens, position) or negated_after):
                 negated = True
             else:
-                affirmed = True
+                affirmed |= set(range(position, end))
     return affirmed, negated
 
 
 def _by_words(question: Question, tokens: list[str], labels: bool = True) -> set[str]:
     """The options the message's words point to: affirmed ones, or the others when some are negated."""
-    affirmed, negated = set(), set()
+    spans: dict[str, set[int]] = {}
+    negated = set()
     for option in question.options:
-        yes, no = option_evidence(option, tokens, labels)
-        if yes:
-            affirmed.add(option.id)
+        where, no = option_evidence(option, tokens, labels)
+        if where:
+            spans[option.id] = where
         if no:
             negated.add(option.id)
-    affirmed -= negated
+    affirmed = set(spans) - negated
+    for option_id in affirmed:  # the most specific wins: "ID and passport" covers "ID" and "passport"
+        if all(spans[other] <= spans[option_id] for other in affirmed):
+            return {option_id}
     if affirmed:
         return affirmed
     if negated:
@@ -224,6 +233,11 @@ def numbers_in(text: str, question: Question) -> list[float]:
         given_unit = _unit(tokens[index + 1 : index + 3])
         if asked_unit and given_unit and given_unit != asked_unit:
             value = value * given_unit / asked_unit
+        before = set(tokens[max(0, index - 2) : index])
+        if before & LESS:  # "less than 12 months", "меньше 15 лет"
+            value -= 0.5
+        elif before & MORE:
+            value += 0.5
         found.append(value)
     return found
 

@@ -20,7 +20,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import language as languages
 from actions.catalogue import call, catalogue
 from actions.phrases import LANGUAGES, say
-from actions.reading import Message
+from actions.reading import FOLLOWUPS, Message
 from catalogue_client import CatalogueError, Helpdesk
 
 log = logging.getLogger(__name__)
@@ -55,6 +55,7 @@ class Turn:
             option=self.entity("option"),
             locality=self.entity("locality"),
             life_events=tuple(self.life_events),
+            followup=next((str(r["name"]) for r in self.ranking if str(r.get("name")) in FOLLOWUPS), None),
         )
 
     # -- slots ---------------------------------------------------------------

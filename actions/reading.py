@@ -12,7 +12,7 @@ The intent classifier proposes; the state decides, in this order:
 6. A follow-up (cost, documents, office, online, deadline, amount) is answered where we are.
 7. A life event: with none yet, it starts (two at once when two clauses name two, with a clear
    signal each); the same one again adds facts; another one, with a clear signal, is asked
-   about while questions are pending and started after the guide.
+   about ("start that instead?"), except that after the guide a question is about the guide.
 8. Then small talk, a service the catalogue does not have, a vague request, a locality given
    on its own, and finally "not understood".
 """
@@ -32,8 +32,9 @@ FOLLOWUPS = ("ask_cost", "ask_online", "ask_office", "ask_documents", "ask_deadl
 SMALL_TALK = ("greet", "goodbye", "thanks", "help")
 COMMANDS = ("start_over", "handover", "change_language")
 ANSWER_INTENTS = ("affirm", "deny", "dont_know", "choose", "inform_locality")
-START_MIN = 0.35  # below this a first message gets a clarifying question, not a guess
+START_MIN = 0.3  # below this a first message gets a clarifying question, not a guess
 CLEAR = 0.5  # a life event this sure, in a message that is no answer, is a clear signal
+CLEAR_WHILE_ASKING = 0.7  # in the middle of the questions a message is more likely a clumsy answer
 COMMAND_MIN = 0.5
 QUESTION_WORDS = frozenset(
     ["how", "what", "where", "when", "which", "can", "do", "is", "cum", "ce", "unde", "cand", "cat", "care"]
@@ -68,6 +69,7 @@ class Message:
     option: str | None = None  # the option a button carries
     locality: str | None = None  # the locality a button carries
     life_events: tuple[str, ...] = ()  # life events named clause by clause, each with a clear signal
+    followup: str | None = None  # the likeliest follow-up intent in the classifier's ranking
 
 
 @dataclass(frozen=True)
@@ -167,9 +169,7 @@ def _read_button(message: Message, state: State) -> Reading:
 
 def _clear_followup(message: Message) -> bool:
     """ "Where is the office in Comrat?" in the middle of "did it happen abroad?" is a question, not an answer."""
-    tokens = words(message.text)
-    asks = "?" in message.text or bool(tokens and tokens[0] in QUESTION_WORDS)
-    return message.intent in FOLLOWUPS and message.confidence >= CLEAR and asks
+    return message.intent in FOLLOWUPS and message.confidence >= CLEAR and _asks(message)
 
 
 def _named_events(message: Message) -> list[str]:
@@ -182,10 +182,16 @@ def _named_events(message: Message) -> list[str]:
 
 
 def _clear_other_event(message: Message, state: State) -> str | None:
+    clear = CLEAR_WHILE_ASKING if state.stage == Stage.ASKING else CLEAR
     for event in _named_events(message):
-        if event != state.life_event and (event in message.life_events or message.confidence >= CLEAR):
+        if event != state.life_event and (event in message.life_events or message.confidence >= clear):
             return event
     return None
+
+
+def _asks(message: Message) -> bool:
+    tokens = words(message.text)
+    return "?" in message.text or bool(tokens and tokens[0] in QUESTION_WORDS)
 
 
 def _read_life_event(message: Message, state: State) -> Reading | None:
@@ -199,6 +205,6 @@ def _read_life_event(message: Message, state: State) -> Reading | None:
     other = _clear_other_event(message, state)
     if other is None:
         return Reading(SAME_EVENT) if state.life_event in events else None
-    if state.stage == Stage.ASKING:
-        return Reading(PROPOSE, other)
-    return Reading(START, other, tuple(e for e in events if e not in (other, state.life_event)))
+    if state.stage != Stage.ASKING and _asks(message):  # after the guide a question is about the guide
+        return Reading(FOLLOWUP, message.followup or "ask_documents")
+    return Reading(PROPOSE, other)

@@ -89,6 +89,44 @@ def test_numbers_are_compared_with_the_questions_threshold() -> None:
     assert read_answer(CONTRIBUTIONS, "лет 15 точно есть") == "yes"
 
 
+def test_the_most_specific_option_and_negation_after_the_word() -> None:
+    kinds = Question(
+        "type",
+        "choice",
+        "Which document?",
+        (
+            Option("id_card", "ID card", None, ("ID", "buletin")),
+            Option("passport", "Passport", None, ("passport", "pasaport")),
+            Option("both", "Both", None, ("ID and passport", "buletinul si pasaportul")),
+        ),
+        (),
+    )
+    assert read_answer(kinds, "my ID and passport were stolen") == "both"
+    car = Question(
+        "owns_car",
+        "yes_no",
+        "Do you own a car?",
+        (Option("yes", "Yes", None, ("машина",)), Option("no", "No", None)),
+        (),
+    )
+    assert read_answer(car, "машины нет") == "no"
+    months = Question(
+        "insured",
+        "yes_no",
+        "Insured 12 of the last 24 months?",
+        (Option("yes", "Yes", None), Option("no", "No", None)),
+        (),
+        at_least=12,
+    )
+    assert read_answer(months, "da am lucrat acolo 3 ani cu carte de munca") == "yes"
+    assert read_answer(months, "less than 12 months") == "no"
+    children = Question(
+        "kids", "yes_no", "Children under 18?", (Option("yes", "Yes", None), Option("no", "No", None)), (), under=18
+    )
+    assert read_answer(children, "two boys 7 and 12") == "yes"
+    assert read_answer(children, "our daughter is 19 already") == "no"
+
+
 def test_option_words_and_abbreviations() -> None:
     assert read_answer(LEGAL_FORM, "SRL") == "srl"
     assert read_answer(LEGAL_FORM, "хочу открыть ИП") == "individual_entrepreneur"
@@ -158,7 +196,11 @@ def test_after_the_guide_questions_are_about_the_guide() -> None:
     same = r.Message("how much money from the unemployment benefit", "life_event_job_loss", 0.86)
     assert r.read(same, guided) == r.Reading(r.SAME_EVENT)
     other = r.Message("and my father died yesterday", "life_event_death", 0.9)
-    assert r.read(other, guided) == r.Reading(r.START, "death")
+    assert r.read(other, guided) == r.Reading(r.PROPOSE, "death")
+    question = r.Message(
+        "what is the deadline to accept the inheritance?", "life_event_death", 0.6, followup="ask_deadline"
+    )
+    assert r.read(question, guided) == r.Reading(r.FOLLOWUP, "ask_deadline")
 
 
 def test_two_situations_in_one_message() -> None:
