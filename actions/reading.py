@@ -173,12 +173,10 @@ def _clear_followup(message: Message) -> bool:
 
 
 def _named_events(message: Message) -> list[str]:
-    """The life events a message names: clause by clause, else the classifier's top intent."""
-    events = list(dict.fromkeys(message.life_events))
+    """The life events a message names: the classifier's top intent first, then the others named
+    clause by clause."""
     top = event_id_of(message.intent)
-    if top and top not in events:
-        events.insert(0, top)
-    return events
+    return list(dict.fromkeys([top, *message.life_events] if top else message.life_events))
 
 
 def _clear_other_event(message: Message, state: State) -> str | None:

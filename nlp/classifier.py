@@ -39,7 +39,8 @@ log = logging.getLogger(__name__)
 LIFE_EVENTS_KEY = "life_events"  # in the parse result: the life events named clause by clause
 CLAUSE_BREAK = re.compile(r"[,;.!?]+|\s(?:and|then|also|si|și|apoi|iar|и|а|потом|также|ещё|еще)\s", re.IGNORECASE)
 CLAUSE_MIN_WORDS = 2
-CLAUSE_MIN_CONFIDENCE = 0.5
+CLAUSE_MIN_CONFIDENCE = 0.7  # the clause is clearly about this life event ...
+WHOLE_MIN_CONFIDENCE = 0.05  # ... and the whole message lends it some weight too
 
 
 def _one_row_per_class(coef: np.ndarray, intercept: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -233,10 +234,11 @@ class FoldedTfidfIntentClassifier(GraphComponent, IntentClassifier):
             ranking = [{"name": self.classes[i], "confidence": float(row[i])} for i in order]
             message.set(INTENT, ranking[0], add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
-            message.set(LIFE_EVENTS_KEY, self.life_events_by_clause(message.get(TEXT) or ""), add_to_output=True)
+            life_events = self.life_events_by_clause(message.get(TEXT) or "", row)
+            message.set(LIFE_EVENTS_KEY, life_events, add_to_output=True)
         return messages
 
-    def life_events_by_clause(self, text: str) -> list[str]:
+    def life_events_by_clause(self, text: str, whole: np.ndarray) -> list[str]:
         """Two situations in one message ("we got married in Romania and moved to Chișinău"):
         each clause classified on its own; the life events that are clearly the top intent of
         one, in order. Empty for a message of one clause."""
@@ -248,7 +250,8 @@ class FoldedTfidfIntentClassifier(GraphComponent, IntentClassifier):
             best = int(np.argmax(row))
             name = self.classes[best]
             event = name[len("life_event_") :].replace("_", "-")
-            if name.startswith("life_event_") and row[best] >= CLAUSE_MIN_CONFIDENCE and event not in found:
+            clear = row[best] >= CLAUSE_MIN_CONFIDENCE and whole[best] >= WHOLE_MIN_CONFIDENCE
+            if name.startswith("life_event_") and clear and event not in found:
                 found.append(event)
         return found
 
