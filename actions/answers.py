@@ -15,7 +15,7 @@ from collections.abc import Iterable
 
 from actions.state import UNKNOWN
 from catalogue_client import Locality, Option, Question, Relation
-from nlp.text import fold, name_positions, phrase_in, phrase_positions, words
+from nlp.text import fold, name_positions, phrase_in, phrase_positions, stem, words
 
 YES_WORDS = frozenset(
     ["yes", "yeah", "yep", "yup", "yea", "sure", "ofc", "correct", "right", "true"]
@@ -30,6 +30,7 @@ NEGATORS = frozenset(
     + ["не", "нет", "ни", "никогда", "без", "нету"]
 )
 NEGATION_REACH = 3  # words after a negator that it turns around
+LOCATIVES = frozenset(["in", "at", "la", "в", "во"])
 AFTER_NEGATORS = frozenset(["нет", "нету", "nu", "none", "nope"])  # "машины нет", "copii nu avem"
 LESS = frozenset(["less", "fewer", "under", "below", "sub", "putin", "меньше", "менее", "до", "неполных"])
 MORE = frozenset(["more", "over", "above", "peste", "mult", "больше", "более", "свыше", "почти"])
@@ -111,15 +112,15 @@ NUMBER_WORDS = {
 
 
 def dont_know(text: str) -> bool:
-    folded = " ".join(words(text))
-    return any(f" {phrase} " in f" {folded} " for phrase in (" ".join(words(p)) for p in DONT_KNOW)) or (
+    folded = " ".join(words(plain(text)))
+    return any(f" {phrase} " in f" {folded} " for phrase in (" ".join(words(plain(p))) for p in DONT_KNOW)) or (
         text.strip() in ("?", "??", "???")
     )
 
 
 def polarity(text: str) -> str | None:
     """ "yes" or "no" as the message says it: its first word, else a negation, else a yes-word anywhere."""
-    tokens = words(text)
+    tokens = words(plain(text))
     if not tokens:
         return None
     if tokens[0] in YES_WORDS and tokens[0] not in NO_WORDS:
@@ -136,9 +137,20 @@ def polarity(text: str) -> str | None:
 LEADING_PARTICLE = re.compile(r"^\W*(\w+)\s*[,.!;:—–-]+")
 
 
+CLAUSE_END = "|"  # stands for a comma or a full stop: a negation does not reach past it
+TOKEN = re.compile(r"\w+|[,.;:!?()]+")
+APOSTROPHES = re.compile(r"['’`]")
+
+
+def plain(text: str) -> str:
+    """ "don't" as "dont": the way people type it either way."""
+    return APOSTROPHES.sub("", text)
+
+
 def _tokens(text: str) -> list[str]:
-    """The message's folded words, a leading "no," / "nu," / "да," blanked: it answers, it negates nothing."""
-    tokens = words(text)
+    """The message's folded words with clause ends marked, a leading "no," / "nu," / "да," blanked:
+    it answers, it negates nothing."""
+    tokens = [t if t[0].isalnum() or t[0] == "_" else CLAUSE_END for t in TOKEN.findall(fold(plain(text)))]
     particle = LEADING_PARTICLE.match(fold(text))
     if tokens and particle and particle.group(1) in YES_WORDS | NO_WORDS:
         tokens[0] = ""
@@ -151,8 +163,10 @@ def _negated(tokens: list[str], position: int) -> bool:
     A first-word "no"/"нет" followed by more words is an answer particle ("no, here in Moldova"),
     not a negation of what follows; a first-word "nu" followed by a verb is both ("nu suntem").
     """
-    for index in range(max(0, position - NEGATION_REACH), position):
+    for index in range(position - 1, max(0, position - NEGATION_REACH) - 1, -1):
         token = tokens[index]
+        if token == CLAUSE_END:
+            return False
         if token not in NEGATORS:
             continue
         if index == 0 and token in ("no", "нет", "nope", "nah") and len(tokens) > 1:
@@ -161,16 +175,24 @@ def _negated(tokens: list[str], position: int) -> bool:
     return False
 
 
-def option_evidence(option: Option, tokens: list[str], labels: bool = True) -> tuple[set[int], bool]:
+def option_evidence(
+    option: Option, tokens: list[str], labels: bool = True, places_after_in: bool = False
+) -> tuple[set[int], bool]:
     """Where the option's words appear in the message affirmed (the words' positions), and
     whether they appear negated."""
     affirmed: set[int] = set()
     negated = False
     phrases = ((option.label,) if labels else ()) + option.keywords
-    found = [(phrase, phrase_positions(phrase, tokens)) for phrase in phrases]
-    found += [(name, name_positions(name, tokens)) for name in option.place_names]
+    found = [(phrase, phrase_positions(plain(phrase), tokens)) for phrase in phrases]
+    for (
+        name
+    ) in option.place_names:  # by the way, "from Spain" or "a Romanian citizen" says nothing of where it happened
+        positions = name_positions(name, tokens)
+        if places_after_in:
+            positions = [p for p in positions if set(tokens[max(0, p - 2) : p]) & LOCATIVES]
+        found.append((name, positions))
     for phrase, positions in found:
-        phrase_tokens = words(phrase)
+        phrase_tokens = words(plain(phrase))
         carries_negation = bool(set(phrase_tokens) & (NEGATORS | AFTER_NEGATORS))
         for position in positions:
             end = position + len(phrase_tokens)
@@ -182,12 +204,12 @@ def option_evidence(option: Option, tokens: list[str], labels: bool = True) -> t
     return affirmed, negated
 
 
-def _by_words(question: Question, tokens: list[str], labels: bool = True) -> set[str]:
+def _by_words(question: Question, tokens: list[str], labels: bool = True, places_after_in: bool = False) -> set[str]:
     """The options the message's words point to: affirmed ones, or the others when some are negated."""
     spans: dict[str, set[int]] = {}
     negated = set()
     for option in question.options:
-        where, no = option_evidence(option, tokens, labels)
+        where, no = option_evidence(option, tokens, labels, places_after_in)
         if where:
             spans[option.id] = where
         if no:
@@ -209,6 +231,7 @@ UNITS = {  # a unit word's first letters -> months it counts
     **dict.fromkeys(("year", "an", "ani", "anul", "anu", "год", "года", "лет", "годик"), 12.0),
     **dict.fromkeys(("month", "luna", "luni", "месяц", "мес"), 1.0),
 }
+HALF_YEAR = {"полгода": "6 месяцев", "jumatate de an": "6 luni", "half a year": "6 months", "half year": "6 months"}
 
 
 def _unit(tokens: list[str]) -> float | None:
@@ -222,6 +245,9 @@ def _unit(tokens: list[str]) -> float | None:
 def numbers_in(text: str, question: Question) -> list[float]:
     """The numbers the citizen gives, in the unit the question counts in ("3 ani" is 36 for a
     question in months), leaving out the ones the question itself names ("12 of the last 24 months")."""
+    text = " ".join(words(text))
+    for words_for_half, months in HALF_YEAR.items():
+        text = text.replace(words_for_half, months)
     named = {float(n.replace(",", ".")) for n in NUMBER.findall(question.text)} - {question.at_least}
     asked_unit = _unit(words(question.text))
     tokens = words(text)
@@ -230,7 +256,7 @@ def numbers_in(text: str, question: Question) -> list[float]:
         value = float(token.replace(",", ".")) if NUMBER.fullmatch(token) else NUMBER_WORDS.get(token)
         if value is None or value in named:
             continue
-        given_unit = _unit(tokens[index + 1 : index + 3])
+        given_unit = _unit(tokens[index + 1 : index + 3]) or _unit(tokens[max(0, index - 1) : index])
         if asked_unit and given_unit and given_unit != asked_unit:
             value = value * given_unit / asked_unit
         before = set(tokens[max(0, index - 2) : index])
@@ -262,18 +288,24 @@ def _counted(question: Question, text: str) -> str | None:
 
 
 def counted_fact(text: str, question: Question) -> str | None:
-    """A count given by the way, with its unit ("only 10 years of work" for "at least 15 years of
-    contributions?"): yes or no; None without a number followed by a unit of time."""
+    """A count given by the way, with what it counts ("only 10 years of work" for "at least 15
+    years of contributions?", "12 работников" for "will you have employees?"): yes or no; None
+    without a number next to a unit of time or to a word of the question."""
     if question.at_least is None or question.type != "yes_no":
         return None
     asked_unit = _unit(words(question.text))
+    asked_words = {stem(word) for word in words(question.text) if len(word) >= 5}
     tokens = words(text)
     for index, token in enumerate(tokens):
         value = float(token.replace(",", ".")) if NUMBER.fullmatch(token) else NUMBER_WORDS.get(token)
-        given_unit = _unit(tokens[index + 1 : index + 3]) if value is not None else None
-        if value is None or given_unit is None or asked_unit is None:
+        if value is None:
             continue
-        return "yes" if value * given_unit / asked_unit >= question.at_least else "no"
+        around = tokens[max(0, index - 1) : index] + tokens[index + 1 : index + 3]
+        given_unit = _unit(around)
+        if given_unit is not None and asked_unit is not None:
+            return "yes" if value * given_unit / asked_unit >= question.at_least else "no"
+        if given_unit is None and asked_unit is None and {stem(word) for word in around} & asked_words:
+            return "yes" if value >= question.at_least else "no"
     return None
 
 
@@ -303,7 +335,8 @@ def locality_in(text: str, localities: Iterable[Locality], entity_values: Iterab
 
 
 GENERIC_PLACE_WORDS = frozenset(
-    ["district", "municipality", "raionul", "raion", "municipiul", "район", "муниципий", "р", "н"]
+    fold(word)
+    for word in ["district", "municipality", "raionul", "raion", "municipiul", "район", "муниципий", "р", "н"]
 )
 
 
@@ -329,7 +362,7 @@ def read_answer(question: Question, text: str, localities: Iterable[Locality] = 
     if counted is not None:
         particle = tokens[0] == "" and said
         return None if particle and said != counted else counted
-    found = _by_words(question, tokens)
+    found = _by_words(question, tokens, labels=question.type == "choice")
     if not found:
         moldova = _place_option(question, "moldova")
         if moldova and (locality_in(text, localities) or phrase_in("Moldova", text) or phrase_in("Молдова", text)):
@@ -370,7 +403,7 @@ def facts_in(
             if locality:
                 answers[question.id] = locality
             continue
-        found = _by_words(question, tokens, labels=question.type == "choice")
+        found = _by_words(question, tokens, labels=question.type == "choice", places_after_in=True)
         found |= {o.id for o in question.options if set(o.relations) & related}
         counted = counted_fact(text, question)
         if counted:
