@@ -15,7 +15,7 @@ RASA_DATA := data/nlu build/nlu data/rules.yml
 
 
 .PHONY: run test setup system-packages lint typecheck validate pytest bench catalogue spacy train \
-        rasa-validate nlu-eval conversation-tests clean
+        rasa-validate nlu-eval conversation-tests dialogue-dev clean
 
 run: setup validate $(MODEL)
 	$(PY) -m runner
@@ -77,6 +77,10 @@ nlu-eval: $(MODEL)
 conversation-tests: $(MODEL)
 	$(RASA) test core --model $(MODEL) --stories tests/conversations --e2e --fail-on-prediction-errors \
 	  --out build/reports/conversations
+
+# the typed development conversations (tests/dialogue/), each failure with what went wrong
+dialogue-dev: setup $(MODEL)
+	$(PY) -m tests.dialogue_harness --start
 
 pytest: setup $(MODEL)
 	$(PY) -m pytest -q

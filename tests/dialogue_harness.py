@@ -6,7 +6,11 @@ answers whatever the assistant asks (in the order it asks), reads the conversati
 through Rasa's HTTP API after every turn, and reports per language: conversation success, answer
 accuracy, wrong switches and facts asked twice. Run on its own against a running stack:
 
-    python -m tests.dialogue_harness http://127.0.0.1:5005 TOKEN [en ro ru]
+    python -m tests.dialogue_harness http://127.0.0.1:5005 TOKEN [--heldout] [en ro ru]
+
+or, starting its own stack on free ports (`make dialogue-dev`):
+
+    python -m tests.dialogue_harness --start [--heldout] [en ro ru]
 """
 
 from __future__ import annotations
@@ -21,14 +25,15 @@ from typing import Any
 import requests
 import yaml
 
-DIALOGUES = Path(__file__).resolve().parent / "dialogue"
+DIALOGUES = Path(__file__).resolve().parent / "dialogue"  # the development set
+HELDOUT = DIALOGUES / "heldout"  # the held-out set: measured, never looked into to tune
 DONT_KNOW = {"en": "i don't know", "ro": "nu stiu", "ru": "не знаю"}
 GUIDE_GIVEN = ("feedback", "guided", "comment")
 MAX_TURNS = 25
 
 
-def conversations(lang: str) -> list[dict[str, Any]]:
-    with (DIALOGUES / f"{lang}.yml").open(encoding="utf-8") as handle:
+def conversations(lang: str, folder: Path = DIALOGUES) -> list[dict[str, Any]]:
+    with (folder / f"{lang}.yml").open(encoding="utf-8") as handle:
         return list(yaml.safe_load(handle)["conversations"])
 
 
@@ -161,9 +166,11 @@ class Report:
         )
 
 
-def evaluate(client: Client, lang: str, progress: Callable[[Outcome], None] | None = None) -> Report:
+def evaluate(
+    client: Client, lang: str, progress: Callable[[Outcome], None] | None = None, folder: Path = DIALOGUES
+) -> Report:
     outcomes = []
-    for spec in conversations(lang):
+    for spec in conversations(lang, folder):
         outcome = run_conversation(client, lang, spec)
         outcomes.append(outcome)
         if progress:
@@ -172,15 +179,45 @@ def evaluate(client: Client, lang: str, progress: Callable[[Outcome], None] | No
 
 
 def main(argv: list[str]) -> int:
+    if argv and argv[0] == "--start":
+        return with_stack(argv[1:])
     client = Client(argv[0], argv[1])
-    for lang in argv[2:] or ["en", "ro", "ru"]:
+    folder = HELDOUT if "--heldout" in argv else DIALOGUES
+    for lang in [a for a in argv[2:] if a != "--heldout"] or ["en", "ro", "ru"]:
 
         def show(outcome: Outcome) -> None:
             if not outcome.success:
                 print(f"  {outcome.id}: " + "; ".join(outcome.problems))
 
-        print(evaluate(client, lang, show).line())
+        print(evaluate(client, lang, show, folder).line())
     return 0
+
+
+def with_stack(argv: list[str]) -> int:
+    """Start catalogue, action server and Rasa on free ports (as `make run` does), run, stop."""
+    import secrets
+    import tempfile
+
+    from runner.processes import action_server, catalogue_service, free_port, rasa_server, write_endpoints
+
+    token = secrets.token_hex(16)
+    with tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
+        ports = {name: free_port() for name in ("catalogue", "actions", "rasa")}
+        servers = [catalogue_service(ports["catalogue"], log_path=tmp / "catalogue.log").start()]
+        try:
+            catalogue_url = f"http://127.0.0.1:{ports['catalogue']}"
+            servers.append(
+                action_server(ports["actions"], catalogue_url, tmp / "cache", log_path=tmp / "a.log").start()
+            )
+            endpoints = write_endpoints(tmp / "endpoints.yml", ports["actions"], tmp / "tracker.db")
+            model = Path(__file__).resolve().parent.parent / "models" / "assistant.tar.gz"
+            rasa = rasa_server(ports["rasa"], model, endpoints, api_token=token, log_path=tmp / "rasa.log")
+            servers.append(rasa.start(timeout=180))
+            return main([f"http://127.0.0.1:{ports['rasa']}", token, *argv])
+        finally:
+            for server in reversed(servers):
+                server.stop()
 
 
 if __name__ == "__main__":
