@@ -242,6 +242,13 @@ def _unit(tokens: list[str]) -> float | None:
     return None
 
 
+def unit_next_to(tokens: list[str], index: int) -> float | None:
+    """The unit of the number at `index`: the word right after it ("5 years", "35 de ani", "10 years
+    of"), or right before it ("лет 12"); "63 next month" has none."""
+    after = tokens[index + 2 : index + 3] if tokens[index + 1 : index + 2] in (["de"], ["of"]) else []
+    return _unit(tokens[index + 1 : index + 2]) or _unit(after) or _unit(tokens[max(0, index - 1) : index])
+
+
 def numbers_in(text: str, question: Question) -> list[float]:
     """The numbers the citizen gives, in the unit the question counts in ("3 ani" is 36 for a
     question in months), leaving out the ones the question itself names ("12 of the last 24 months")."""
@@ -256,7 +263,7 @@ def numbers_in(text: str, question: Question) -> list[float]:
         value = float(token.replace(",", ".")) if NUMBER.fullmatch(token) else NUMBER_WORDS.get(token)
         if value is None or value in named:
             continue
-        given_unit = _unit(tokens[index + 1 : index + 3]) or _unit(tokens[max(0, index - 1) : index])
+        given_unit = unit_next_to(tokens, index)
         if asked_unit and given_unit and given_unit != asked_unit:
             value = value * given_unit / asked_unit
         before = set(tokens[max(0, index - 2) : index])
@@ -301,7 +308,7 @@ def counted_fact(text: str, question: Question) -> str | None:
         if value is None:
             continue
         around = tokens[max(0, index - 1) : index] + tokens[index + 1 : index + 3]
-        given_unit = _unit(around)
+        given_unit = unit_next_to(tokens, index)
         if given_unit is not None and asked_unit is not None:
             return "yes" if value * given_unit / asked_unit >= question.at_least else "no"
         if given_unit is None and asked_unit is None and {stem(word) for word in around} & asked_words:

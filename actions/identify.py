@@ -18,10 +18,10 @@ SUGGESTION_MIN_CONFIDENCE = 0.05
 MAX_SUGGESTIONS = 3
 
 
-async def take_facts(turn: Turn, event: LifeEvent, localities: list[Locality]) -> None:
+async def take_facts(turn: Turn, event: LifeEvent, localities: list[Locality], locality: bool = True) -> None:
     """Whatever the message says that answers a question of `event` not answered yet."""
     relations = await call(catalogue().relations, lang=turn.lang)
-    open_questions = [q for q in event.questions if q.id not in turn.answers]
+    open_questions = [q for q in event.questions if q.id not in turn.answers and (locality or q.type != "locality")]
     given = facts_in(open_questions, turn.text, relations, localities)
     if given:
         turn.set("answers", {**turn.answers, **given})
