@@ -376,7 +376,7 @@ def read_answer(question: Question, text: str, localities: Iterable[Locality] = 
             found = {moldova}
     if len(found) == 1:
         chosen = found.pop()
-        if question.type == "yes_no" and said and words(text)[0] in YES_WORDS | NO_WORDS and said != chosen:
+        if question.type == "yes_no" and said and tokens and tokens[0] == "" and said != chosen:
             return None  # "yes, here in Moldova" to "born abroad?": say it again rather than guess
         return chosen
     if len(found) > 1:

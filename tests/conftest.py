@@ -100,13 +100,15 @@ class Stack:
     rasa_url: str
     site_origin: str  # the one web origin Rasa's CORS lets the widget be embedded in
 
-    def say(self, sender: str, text: str, **metadata: Any) -> list[dict[str, Any]]:
+    def say(self, sender: str, text: str, raw: bool = False, **metadata: Any) -> list[dict[str, Any]]:
+        """The assistant's reply; without `raw`, the channel signals (`custom`) left out."""
         payload: dict[str, Any] = {"sender": sender, "message": text}
         if metadata:
             payload["metadata"] = metadata
         response = requests.post(f"{self.rasa_url}/webhooks/rest/webhook", json=payload, timeout=30)
         response.raise_for_status()
-        return response.json()
+        replies = list(response.json())
+        return replies if raw else [reply for reply in replies if "custom" not in reply]
 
 
 @pytest.fixture(scope="session")

@@ -23,7 +23,7 @@ class Citizen:
         return "\n".join(m.get("text") or "" for m in replies)
 
     def replies(self, text: str) -> list[dict[str, Any]]:
-        return self.stack.say(self.sender, text, language=self.lang)
+        return self.stack.say(self.sender, text, raw=True, language=self.lang)
 
     @property
     def slots(self) -> dict[str, Any]:
