@@ -30,7 +30,8 @@ NEGATORS = frozenset(
     + ["не", "нет", "ни", "никогда", "без", "нету"]
 )
 NEGATION_REACH = 3  # words after a negator that it turns around
-LOCATIVES = frozenset(["in", "at", "la", "в", "во"])
+MOLDOVA = ("Moldova", "Молдова", "RM")  # named "in Moldova" by the way, it answers a `place: moldova` option
+LOCATIVES = frozenset(["in", "at", "la", "в", "во", "from", "din", "из"])
 AFTER_NEGATORS = frozenset(["нет", "нету", "nu", "none", "nope"])  # "машины нет", "copii nu avem"
 LESS = frozenset(["less", "fewer", "under", "below", "sub", "putin", "меньше", "менее", "до", "неполных"])
 MORE = frozenset(["more", "over", "above", "peste", "mult", "больше", "более", "свыше", "почти"])
@@ -184,9 +185,8 @@ def option_evidence(
     negated = False
     phrases = ((option.label,) if labels else ()) + option.keywords
     found = [(phrase, phrase_positions(plain(phrase), tokens)) for phrase in phrases]
-    for (
-        name
-    ) in option.place_names:  # by the way, "from Spain" or "a Romanian citizen" says nothing of where it happened
+    places = option.place_names + (MOLDOVA if option.place == "moldova" and places_after_in else ())
+    for name in places:  # by the way, only "in Spain" tells where; "from Spain", "a Romanian citizen" do not
         positions = name_positions(name, tokens)
         if places_after_in:
             positions = [p for p in positions if set(tokens[max(0, p - 2) : p]) & LOCATIVES]
@@ -215,6 +215,9 @@ def _by_words(question: Question, tokens: list[str], labels: bool = True, places
         if no:
             negated.add(option.id)
     affirmed = set(spans) - negated
+    abroad, home = _place_option(question, "abroad"), _place_option(question, "moldova")
+    if abroad in affirmed and home in affirmed:  # "married in Germany, to register it in Moldova"
+        affirmed.discard(home)
     for option_id in affirmed:  # the most specific wins: "ID and passport" covers "ID" and "passport"
         if all(spans[other] <= spans[option_id] for other in affirmed):
             return {option_id}
@@ -372,13 +375,12 @@ def read_answer(question: Question, text: str, localities: Iterable[Locality] = 
     found = _by_words(question, tokens, labels=question.type == "choice")
     if not found:
         moldova = _place_option(question, "moldova")
-        if moldova and (locality_in(text, localities) or phrase_in("Moldova", text) or phrase_in("Молдова", text)):
+        if moldova and (locality_in(text, localities) or any(name_positions(n, tokens) for n in MOLDOVA)):
             found = {moldova}
+    if question.type == "yes_no" and said and tokens and tokens[0] == "":
+        return said  # "yes, ..." / "нет, ...": the answer is the first word, whatever follows
     if len(found) == 1:
-        chosen = found.pop()
-        if question.type == "yes_no" and said and tokens and tokens[0] == "" and said != chosen:
-            return None  # "yes, here in Moldova" to "born abroad?": say it again rather than guess
-        return chosen
+        return found.pop()
     if len(found) > 1:
         return None
     if question.type == "yes_no":
