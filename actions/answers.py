@@ -18,9 +18,10 @@ from catalogue_client import Locality, Option, Question, Relation
 from nlp.text import fold, name_positions, phrase_in, phrase_positions, stem, words
 
 YES_WORDS = frozenset(
-    ["yes", "yeah", "yep", "yup", "yea", "sure", "ofc", "correct", "right", "true"]
-    + ["da", "desigur", "sigur", "bineinteles", "corect", "exact"]
-    + ["да", "ага", "угу", "конечно", "верно", "точно"]
+    ["yes", "yeah", "yep", "yup", "yea", "sure", "ofc", "correct", "right", "true", "absolutely", "definitely"]
+    + ["certainly", "indeed", "obviously", "exactly"]
+    + ["da", "desigur", "sigur", "bineinteles", "corect", "exact", "evident", "normal", "firește", "fireste"]
+    + ["да", "ага", "угу", "конечно", "верно", "точно", "разумеется", "естественно", "безусловно", "есть", "имеется"]
 )
 NO_WORDS = frozenset(["no", "nope", "nah", "nu", "нет", "неа"])
 # Words that turn the next few words around: "not abroad", "nu suntem", "не за границей", "didn't".
@@ -89,6 +90,18 @@ DONT_KNOW = tuple(
         "не думали",
         "nu stim",
         "no clue",
+        "i forgot",
+        "i forget",
+        "cant remember",
+        "not sure",
+        "am uitat",
+        "nu am idee",
+        "n-am idee",
+        "nu-s sigur",
+        "cine stie",
+        "не в курсе",
+        "забыл",
+        "забыла",
     )
 )
 ORDINALS = {
@@ -100,9 +113,14 @@ ORDINALS = {
 LAST = ("last", "ultimul", "ultima", "последний", "последняя", "последнее")
 NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 NUMBER_WORDS = {
-    **dict.fromkeys(("two", "doi", "doua", "два", "две", "двух"), 2),
-    **dict.fromkeys(("three", "trei", "три", "трех"), 3),
-    **dict.fromkeys(("five", "cinci", "пять", "пяти"), 5),
+    **dict.fromkeys(("two", "doi", "doua", "два", "две", "двух", "двое"), 2),
+    **dict.fromkeys(("three", "trei", "три", "трех", "трое"), 3),
+    **dict.fromkeys(("four", "patru", "четыре", "четверо"), 4),
+    **dict.fromkeys(("five", "cinci", "пять", "пяти", "пятеро"), 5),
+    **dict.fromkeys(("six", "sase", "шесть"), 6),
+    **dict.fromkeys(("seven", "sapte", "семь"), 7),
+    **dict.fromkeys(("eight", "opt", "восемь"), 8),
+    **dict.fromkeys(("nine", "noua", "девять"), 9),
     **dict.fromkeys(("ten", "zece", "десять", "десяти"), 10),
     **dict.fromkeys(("twelve", "doisprezece", "douasprezece", "двенадцать"), 12),
     **dict.fromkeys(("fifteen", "cincisprezece", "пятнадцать"), 15),
@@ -384,12 +402,36 @@ def read_answer(question: Question, text: str, localities: Iterable[Locality] = 
     if len(found) > 1:
         return None
     if question.type == "yes_no":
-        return said
+        return said or ("yes" if _echoes(question, tokens) else None)
     if said:
         plain = [o.id for o in question.options if o.yes_no == said]
         if len(plain) == 1:
             return plain[0]
-    return by_position(question, text)
+    return by_position(question, text) or _by_label_word(question, tokens)
+
+
+def _content_stems(text: str) -> set[str]:
+    return {stem(word) for word in words(text) if len(word) >= 5}
+
+
+def _echoes(question: Question, tokens: list[str]) -> bool:
+    """ "I served in the army" to "Did you do military service?": the question's own words, said
+    without a negation (a negation is read as "no" before this)."""
+    return bool(_content_stems(" ".join(tokens)) & _content_stems(question.text))
+
+
+def _by_label_word(question: Question, tokens: list[str]) -> str | None:
+    """A word of one option's label that no other option's label (nor the question) has:
+    "renting" for "Renting a home", "cooperative" for "Another type of company (…cooperative…)"."""
+    said = {stem(t) for i, t in enumerate(tokens) if len(t) >= 5 and not _negated(tokens, i)}
+    shared = _content_stems(question.text)
+    labels = {option.id: _content_stems(option.label) for option in question.options}
+    found = set()
+    for option_id, stems in labels.items():
+        others = set().union(*(s for other, s in labels.items() if other != option_id))
+        if said & (stems - others - shared):
+            found.add(option_id)
+    return found.pop() if len(found) == 1 else None
 
 
 def facts_in(

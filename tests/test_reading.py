@@ -127,6 +127,27 @@ def test_the_most_specific_option_and_negation_after_the_word() -> None:
     assert read_answer(children, "our daughter is 19 already") == "no"
 
 
+def test_the_questions_own_words_and_a_label_word_answer_it() -> None:
+    army = Question(
+        "army", "yes_no", "Did you do military service?", (Option("yes", "Yes", None), Option("no", "No", None)), ()
+    )
+    assert read_answer(army, "served in the military in the 80s") == "yes"
+    assert read_answer(army, "i was never in the military") == "no"
+    housing = Question(
+        "housing",
+        "choice",
+        "Where will you live?",
+        (
+            Option("own", "In my own home", None),
+            Option("rent", "Renting a flat", None),
+            Option("other", "Somewhere else", None),
+        ),
+        (),
+    )
+    assert read_answer(housing, "we are renting for now") == "rent"
+    assert read_answer(housing, "not renting") is None
+
+
 def test_option_words_and_abbreviations() -> None:
     assert read_answer(LEGAL_FORM, "SRL") == "srl"
     assert read_answer(LEGAL_FORM, "хочу открыть ИП") == "individual_entrepreneur"
