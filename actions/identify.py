@@ -106,10 +106,13 @@ def person_button(turn: Turn) -> dict[str, str]:
 async def outside_catalogue(turn: Turn) -> None:
     """A public service the catalogue does not describe: say so, offer the closest ones and a person."""
     turn.say("outside_catalogue")
-    hits = await call(catalogue().search, turn.text[:200], lang=turn.lang, types=["life_event"], limit=3)
-    if len(hits):
-        buttons = [button(hit.title, f"/{LIFE_EVENT_PREFIX}{hit.id.replace('-', '_')}") for hit in hits]
-        turn.say("closest_services", [*buttons, person_button(turn)])
+    query = turn.text[:200]
+    services = await call(catalogue().search, query, lang=turn.lang, types=["service"], limit=3)
+    events = await call(catalogue().search, query, lang=turn.lang, types=["life_event"], limit=3)
+    if len(services) or len(events):
+        lines = [say("closest_services", turn.lang), *(f"• {hit.title}" for hit in services)]
+        buttons = [button(hit.title, f"/{LIFE_EVENT_PREFIX}{hit.id.replace('-', '_')}") for hit in events]
+        turn.send("\n".join(lines), [*buttons, person_button(turn)])
     else:
         turn.say("help", [person_button(turn)])
     await _back_to_the_question(turn)

@@ -1,4 +1,5 @@
-"""The bridge's one way to talk to the assistant: Rasa's REST channel."""
+"""The bridge's one way to talk to the assistant: its own channel on the Rasa server, which
+accepts Telegram chats only from a caller that knows the shared BRIDGE_TOKEN."""
 
 from __future__ import annotations
 
@@ -19,9 +20,9 @@ class RasaUnavailable(Exception):
 
 
 class RasaClient:
-    def __init__(self, url: str, timeout: float = 30.0) -> None:
-        self.url = url.rstrip("/") + "/webhooks/rest/webhook"
-        self.client = httpx.AsyncClient(timeout=httpx.Timeout(timeout, connect=3.0))
+    def __init__(self, url: str, token: str, timeout: float = 30.0) -> None:
+        self.url = url.rstrip("/") + "/webhooks/bridge/webhook"
+        self.client = httpx.AsyncClient(timeout=httpx.Timeout(timeout, connect=3.0), headers={"X-Bridge-Token": token})
 
     async def send(self, sender: str, text: str, metadata: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         """The assistant's replies to one message from `sender`."""

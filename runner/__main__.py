@@ -17,7 +17,16 @@ import sys
 import time
 from pathlib import Path
 
-from runner.processes import ROOT, Server, action_server, base_env, catalogue_service, rasa_server, widget_server
+from runner.processes import (
+    ROOT,
+    Server,
+    action_server,
+    base_env,
+    catalogue_service,
+    rasa_server,
+    widget_server,
+    write_endpoints,
+)
 
 CATALOGUE_PORT = int(os.environ.get("CATALOGUE_PORT", "8800"))
 ACTIONS_PORT = int(os.environ.get("ACTIONS_PORT", "5055"))
@@ -41,24 +50,30 @@ def main() -> None:
 
     signal.signal(signal.SIGTERM, stop)
     api_token = os.environ.get("RASA_API_TOKEN") or secrets.token_urlsafe(24)
+    bridge_token = os.environ.get("BRIDGE_TOKEN") or secrets.token_urlsafe(24)
+    # the action server's port as configured (endpoints.yml names the default one)
+    endpoints = write_endpoints(ROOT / "var" / "endpoints.yml", ACTIONS_PORT, ROOT / "var" / "tracker.db")
     telegram: subprocess.Popen[bytes] | None = None
     try:
         catalogue_url = f"http://127.0.0.1:{CATALOGUE_PORT}"
         for server in (
             catalogue_service(CATALOGUE_PORT),
             action_server(ACTIONS_PORT, catalogue_url, Path(".cache/actions-catalogue-http")),
-            rasa_server(RASA_PORT, MODEL, api_token=api_token, cors=CORS_ORIGINS),
+            rasa_server(RASA_PORT, MODEL, endpoints, api_token=api_token, cors=CORS_ORIGINS, bridge_token=bridge_token),
             widget_server(WIDGET_PORT),
         ):
             print(f"starting the {server.name} ...", flush=True)
             started.append(server.start())
         if os.environ.get("TELEGRAM_BOT_TOKEN"):
             print("starting the Telegram bridge ...", flush=True)
-            env = base_env(RASA_URL=f"http://127.0.0.1:{RASA_PORT}", RASA_API_TOKEN=api_token)
+            env = base_env(
+                RASA_URL=f"http://127.0.0.1:{RASA_PORT}", RASA_API_TOKEN=api_token, BRIDGE_TOKEN=bridge_token
+            )
             telegram = subprocess.Popen([sys.executable, "-m", "bot.telegram_bridge"], cwd=ROOT, env=env)
         print(
             f"\nThe assistant is ready.\n  REST channel: POST http://127.0.0.1:{RASA_PORT}/webhooks/rest/webhook"
-            f'  {{"sender": "me", "message": "my father died"}}\n  catalogue:    {catalogue_url}/life-events\n'
+            f'  {{"sender": "web-{secrets.token_hex(16)}", "message": "my father died"}}\n'
+            f"  catalogue:    {catalogue_url}/life-events\n"
             f"  web widget:   http://127.0.0.1:{WIDGET_PORT}/demo.html (embed: /widget.js)\n"
             "Ctrl-C stops it.",
             flush=True,

@@ -95,9 +95,11 @@ def rasa_server(
     credentials: Path | str = "credentials.yml",
     api_token: str | None = None,
     cors: list[str] | None = None,
+    bridge_token: str | None = None,
     **kw: Path,
 ) -> Server:
-    """Rasa with the REST channel; browsers may call it only from the `cors` origins."""
+    """Rasa with its channels (runner/channels.py); browsers may call it only from the `cors`
+    origins; the Telegram bridge's channel needs `bridge_token` (BRIDGE_TOKEN)."""
     command = [str(BIN / "rasa"), "run", "--model", str(model), "--port", str(port), "--endpoints", str(endpoints)]
     command += ["--credentials", str(credentials)]
     if cors:
@@ -105,7 +107,8 @@ def rasa_server(
     if api_token:
         command += ["--enable-api", "--auth-token", api_token]
     url = f"http://127.0.0.1:{port}/webhooks/rest/"
-    return Server("Rasa server", command, url, log_path=kw.get("log_path"))
+    env = base_env(BRIDGE_TOKEN=bridge_token) if bridge_token else base_env()
+    return Server("Rasa server", command, url, env, log_path=kw.get("log_path"))
 
 
 def widget_server(port: int, **kw: Path) -> Server:

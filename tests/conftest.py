@@ -87,6 +87,7 @@ def catalogue_copy(tmp_path: Path) -> Path:
 
 MODEL = ROOT / "models" / "assistant.tar.gz"
 RASA_API_TOKEN = "test-api-token"
+BRIDGE_TOKEN = "test-bridge-token"
 
 
 @dataclass
@@ -123,7 +124,13 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     ).start()
     endpoints = write_endpoints(tmp / "endpoints.yml", ports["actions"], tmp / "tracker.db")
     rasa = rasa_server(
-        ports["rasa"], MODEL, endpoints, api_token=RASA_API_TOKEN, cors=[site_origin], log_path=tmp / "rasa.log"
+        ports["rasa"],
+        MODEL,
+        endpoints,
+        api_token=RASA_API_TOKEN,
+        cors=[site_origin],
+        bridge_token=BRIDGE_TOKEN,
+        log_path=tmp / "rasa.log",
     )
     rasa.start(timeout=180)
     stack = Stack(tmp, catalogue, actions, rasa, f"http://127.0.0.1:{ports['rasa']}", site_origin)

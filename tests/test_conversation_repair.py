@@ -15,7 +15,7 @@ from tests.conftest import RASA_API_TOKEN, Stack
 class Citizen:
     def __init__(self, stack: Stack, lang: str = "en") -> None:
         self.stack = stack
-        self.sender = f"repair-{uuid.uuid4().hex}"
+        self.sender = f"web-{uuid.uuid4().hex}"
         self.lang = lang
 
     def say(self, text: str) -> str:

@@ -16,7 +16,7 @@ import requests
 
 from bot.formatting import LIMIT, split, to_html
 from runner.processes import ROOT, base_env, free_port
-from tests.conftest import RASA_API_TOKEN, Stack
+from tests.conftest import BRIDGE_TOKEN, RASA_API_TOKEN, Stack
 from tests.fake_telegram import FakeTelegram
 
 CHATS = itertools.count(7001)
@@ -35,6 +35,7 @@ class Bridge:
             TELEGRAM_API_URL=fake.url,
             RASA_URL=stack.rasa_url,
             RASA_API_TOKEN=RASA_API_TOKEN,
+            BRIDGE_TOKEN=BRIDGE_TOKEN,
             TELEGRAM_STATE=str(tmp / "telegram.db"),
             **env,
         )

@@ -52,7 +52,7 @@
   }
 
   function newId() {
-    var bytes = new Uint8Array(12);
+    var bytes = new Uint8Array(16);  // 128 random bits: the conversation's secret name
     (window.crypto || window.msCrypto).getRandomValues(bytes);
     return "web-" + Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
   }
@@ -60,7 +60,8 @@
   function load() {
     try {
       var saved = JSON.parse(window.localStorage.getItem(storageKey) || "null");
-      if (saved && typeof saved.sender === "string" && Array.isArray(saved.messages)) {
+      if (saved && typeof saved.sender === "string" && /^web-[0-9a-f]{32}$/.test(saved.sender) &&
+          Array.isArray(saved.messages)) {
         if (!known(saved.lang)) delete saved.lang;
         return saved;
       }

@@ -1,0 +1,99 @@
+"""Each channel owns its conversations: a forged sender reads nothing, the bridge needs its secret,
+malformed requests get a clear 400 (over the real Rasa server)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pytest
+import requests
+
+from tests.conftest import BRIDGE_TOKEN, RASA_API_TOKEN, Stack
+
+
+def post(stack: Stack, path: str, body: Any, **headers: str) -> requests.Response:
+    return requests.post(f"{stack.rasa_url}{path}", json=body, headers=headers, timeout=30)
+
+
+def tracker_events(stack: Stack, sender: str) -> list[dict[str, Any]]:
+    url = f"{stack.rasa_url}/conversations/{sender}/tracker"
+    return list(requests.get(url, params={"token": RASA_API_TOKEN}, timeout=30).json().get("events") or [])
+
+
+def test_the_bridge_speaks_for_telegram_chats_with_its_token(assistant: Stack) -> None:
+    chat = f"telegram:{uuid.uuid4().int % 10**9}"
+    reply = post(
+        assistant,
+        "/webhooks/bridge/webhook",
+        {"sender": chat, "message": "my father died"},
+        **{"X-Bridge-Token": BRIDGE_TOKEN},
+    )
+    assert reply.status_code == 200 and any("Death" in (m.get("text") or "") for m in reply.json())
+
+
+@pytest.mark.parametrize("token", [None, "wrong-token", ""])
+def test_the_bridge_channel_refuses_callers_without_its_token(assistant: Stack, token: str | None) -> None:
+    chat = f"telegram:{uuid.uuid4().int % 10**9}"
+    headers = {} if token is None else {"X-Bridge-Token": token}
+    reply = post(assistant, "/webhooks/bridge/webhook", {"sender": chat, "message": "my father died"}, **headers)
+    assert reply.status_code == 401
+    assert not [e for e in tracker_events(assistant, chat) if e["event"] == "user"]
+
+
+def test_a_forged_sender_cannot_read_or_wipe_a_telegram_conversation(assistant: Stack) -> None:
+    chat = f"telegram:{uuid.uuid4().int % 10**9}"
+    post(
+        assistant,
+        "/webhooks/bridge/webhook",
+        {"sender": chat, "message": "my father died in Cahul"},
+        **{"X-Bridge-Token": BRIDGE_TOKEN},
+    )
+    before = tracker_events(assistant, chat)
+    for message in ("ce acte îmi trebuie?", "unde este oficiul?", "/start_over"):
+        reply = post(assistant, "/webhooks/rest/webhook", {"sender": chat, "message": message})
+        assert reply.status_code == 403
+        assert reply.json()["error"]["code"] == "not_your_conversation"
+        assert "Cahul" not in reply.text and "Death" not in reply.text
+    assert tracker_events(assistant, chat) == before
+
+
+@pytest.mark.parametrize("sender", ["default", "telegram:424242", "web-123", "web-" + "g" * 32, "WEB-" + "a" * 32])
+def test_the_public_channel_accepts_only_the_widgets_random_ids(assistant: Stack, sender: str) -> None:
+    reply = post(assistant, "/webhooks/rest/webhook", {"sender": sender, "message": "hello"})
+    assert reply.status_code == 403
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        [1, 2],
+        "hi",
+        None,
+        {"message": "hi"},
+        {"sender": 5, "message": "hi"},
+        {"sender": "web-" + "a" * 32},
+        {"sender": "web-" + "a" * 32, "message": 5},
+        {"sender": "web-" + "a" * 32, "message": ["a"]},
+        {"sender": "web-" + "a" * 32, "message": "hi", "metadata": "str"},
+    ],
+)
+def test_malformed_requests_get_a_clear_400(assistant: Stack, body: Any) -> None:
+    reply = post(assistant, "/webhooks/rest/webhook", body)
+    assert reply.status_code == 400
+    assert reply.json()["error"]["code"].startswith("invalid_")
+
+
+def test_a_body_that_is_not_json_or_too_large(assistant: Stack) -> None:
+    url = f"{assistant.rasa_url}/webhooks/rest/webhook"
+    not_json = requests.post(url, data=b"{not json", headers={"Content-Type": "application/json"}, timeout=30)
+    assert not_json.status_code == 400
+    huge = {"sender": "web-" + "a" * 32, "message": "x" * 100_000}
+    assert post(assistant, "/webhooks/rest/webhook", huge).status_code == 413
+
+
+def test_the_widgets_id_gets_its_own_conversation(assistant: Stack) -> None:
+    sender = f"web-{uuid.uuid4().hex}"
+    reply = post(assistant, "/webhooks/rest/webhook", {"sender": sender, "message": "my wife gave birth"})
+    assert reply.status_code == 200 and reply.json()
+    assert [e["text"] for e in tracker_events(assistant, sender) if e["event"] == "user"] == ["my wife gave birth"]
