@@ -60,6 +60,8 @@ from runner.processes import (  # noqa: E402
 )
 from tests.fake_telegram import FakeTelegram  # noqa: E402
 
+os.environ.setdefault("RATE_PER_CLIENT", "0")  # the load comes from one address: no per-address limit
+
 OUT = ROOT / "bench" / "results"
 GAPS = """
 ## Remaining gaps, with measurements
@@ -267,10 +269,12 @@ def main() -> None:  # noqa: PLR0915 - one report, step by step
         ).start()
         endpoints = write_endpoints(tmp / "endpoints.yml", ports["actions"], tmp / "tracker.db")
         servers["Rasa server"] = rasa_server(
-            ports["rasa"], ours_model, endpoints, api_token=TOKEN, log_path=tmp / "r.log"
+            ports["rasa"], ours_model, endpoints, api_token=TOKEN, bridge_token=TOKEN, log_path=tmp / "r.log"
         ).start(timeout=240)
         ours = f"http://127.0.0.1:{ports['rasa']}"
-        first = requests.post(f"{ours}/webhooks/rest/webhook", json={"sender": "first", "message": "hello"}, timeout=60)
+        first = requests.post(
+            f"{ours}/webhooks/rest/webhook", json={"sender": f"web-{'0' * 32}", "message": "hello"}, timeout=60
+        )
         assert first.ok and first.json()
         results["first_answer_s"] = time.perf_counter() - launch
         env = base_env(
@@ -278,6 +282,7 @@ def main() -> None:  # noqa: PLR0915 - one report, step by step
             TELEGRAM_API_URL=fake.url,
             RASA_URL=ours,
             RASA_API_TOKEN=TOKEN,
+            BRIDGE_TOKEN=TOKEN,
             TELEGRAM_STATE=str(tmp / "telegram.db"),
         )
         bridge = subprocess.Popen(

@@ -45,6 +45,8 @@ from runner.processes import (  # noqa: E402
     write_endpoints,
 )
 
+os.environ.setdefault("RATE_PER_CLIENT", "0")  # the load comes from one address: no per-address limit
+
 OPENINGS = [
     "Hi. My dad passed away yesterday in Bălți, what do I do?",
     "Bună ziua, soția a născut ieri o fetiță la Cahul. Ce acte trebuie să fac?",
@@ -81,7 +83,7 @@ async def post(session: aiohttp.ClientSession, url: str, sender: str, text: str,
 
 
 async def our_conversation(session: aiohttp.ClientSession, url: str, rng: random.Random, result: Result) -> None:
-    sender = f"bench-{uuid.uuid4().hex}"
+    sender = f"web-{uuid.uuid4().hex}"
     replies = await post(session, url, sender, rng.choice(OPENINGS), result)
     for _ in range(8):  # answer the questions with the first button until the guide
         buttons = (replies[-1].get("buttons") if replies else None) or []
@@ -93,7 +95,7 @@ async def our_conversation(session: aiohttp.ClientSession, url: str, rng: random
 
 
 async def vanilla_conversation(session: aiohttp.ClientSession, url: str, rng: random.Random, result: Result) -> None:
-    sender = f"bench-{uuid.uuid4().hex}"
+    sender = f"web-{uuid.uuid4().hex}"
     for text in rng.sample(VANILLA, 5):
         await post(session, url, sender, text, result)
 

@@ -7,6 +7,11 @@
   secret (`BRIDGE_TOKEN`) in the `X-Bridge-Token` header, and only `telegram:<chat id>` ids.
 
 Both are listed in credentials.yml and answer like Rasa's REST channel: a JSON list of messages.
+Before the assistant reads anything they bound what a caller may send: a message longer than
+MAX_MESSAGE characters is answered "too long" without being read or stored; more than
+RATE_PER_CONVERSATION messages a minute to one conversation, or RATE_PER_CLIENT from one address,
+get a 429 with Retry-After. When the assistant produced no answer at all (its action server
+down), the citizen reads "please write again in a minute" in their language, never silence.
 """
 
 from __future__ import annotations
@@ -15,9 +20,15 @@ import hmac
 import logging
 import os
 import re
+import threading
+import time
+from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable
+from functools import cache
+from pathlib import Path
 from typing import Any
 
+import yaml
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
@@ -27,7 +38,49 @@ log = logging.getLogger(__name__)
 WEB_ID = re.compile(r"^web-[0-9a-f]{32}$")
 TELEGRAM_ID = re.compile(r"^telegram:-?[0-9]{1,20}$")
 MAX_BODY = 64 * 1024  # bytes of a request body
+MAX_MESSAGE = int(os.environ.get("MAX_MESSAGE", "2000"))  # characters of a message the assistant reads
+RATE_PER_CONVERSATION = int(os.environ.get("RATE_PER_CONVERSATION", "30"))  # messages a minute; 0: no limit
+RATE_PER_CLIENT = int(os.environ.get("RATE_PER_CLIENT", "600"))  # from one address (offices share one)
 BRIDGE_HEADER = "X-Bridge-Token"
+LANGUAGES = ("en", "ro", "ru")
+
+
+@cache
+def _phrases() -> dict[str, dict[str, str]]:
+    with Path(__file__).with_name("channel_phrases.yml").open(encoding="utf-8") as handle:
+        return dict(yaml.safe_load(handle))
+
+
+def phrase(key: str, metadata: dict[str, Any] | None, text: str) -> str:
+    """A channel phrase in the language the channel gave, else the one the text looks written in."""
+    lang = (metadata or {}).get("language")
+    if lang not in LANGUAGES:
+        cyrillic = sum(1 for ch in text[:500] if "\u0400" <= ch <= "\u04ff")
+        lang = "ru" if cyrillic > 3 else "en"
+    return _phrases()[key][lang]
+
+
+class RateLimit:
+    """At most `limit` events a minute per key (a sliding window), in this process's memory."""
+
+    def __init__(self, limit: int, window: float = 60.0) -> None:
+        self.limit, self.window = limit, window
+        self.events: defaultdict[str, deque[float]] = defaultdict(deque)
+        self.lock = threading.Lock()
+
+    def wait(self, key: str) -> float:
+        """0 when the event may happen now (and it is counted), else the seconds to wait."""
+        if self.limit <= 0:
+            return 0.0
+        now = time.monotonic()
+        with self.lock:
+            events = self.events[key]
+            while events and events[0] <= now - self.window:
+                events.popleft()
+            if len(events) >= self.limit:
+                return events[0] + self.window - now
+            events.append(now)
+            return 0.0
 
 
 def error(status: int, code: str, message: str) -> HTTPResponse:
@@ -58,6 +111,10 @@ class OwnedInput(InputChannel):
 
     sender_pattern = WEB_ID
 
+    def __init__(self) -> None:
+        self.per_conversation = RateLimit(RATE_PER_CONVERSATION)
+        self.per_client = RateLimit(RATE_PER_CLIENT)
+
     def refused(self, request: Request) -> HTTPResponse | None:
         """An answer refusing the caller, or None when the caller may speak for this channel."""
         return None
@@ -81,19 +138,32 @@ class OwnedInput(InputChannel):
             if not self.sender_pattern.match(sender):
                 log.warning("%s: refused a message for a conversation id it does not own", self.name())
                 return error(403, "not_your_conversation", "This channel cannot reach that conversation.")
+            text, metadata = body["message"], body.get("metadata")
+            wait = max(self.per_client.wait(self.client_of(request)), self.per_conversation.wait(sender))
+            if wait:
+                log.warning("%s: rate limit reached, asked to wait %.0f s", self.name(), wait)
+                reply = [{"recipient_id": sender, "text": phrase("slow_down", metadata, text)}]
+                return response.json(reply, status=429, headers={"Retry-After": str(int(wait) + 1)})
+            if len(text) > MAX_MESSAGE:
+                log.info("%s: a message of %d characters answered as too long", self.name(), len(text))
+                return response.json([{"recipient_id": sender, "text": phrase("too_long", metadata, text)}])
             collector = CollectingOutputChannel()
-            await on_new_message(
-                UserMessage(
-                    body["message"],
-                    collector,
-                    sender,
-                    input_channel=self.name(),
-                    metadata=body.get("metadata"),
-                )
-            )
+            await on_new_message(UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata))
+            if not collector.messages:  # the assistant could not answer (its action server down)
+                log.warning("%s: the assistant gave no answer; told the citizen to write again", self.name())
+                collector.messages.append({"recipient_id": sender, "text": phrase("unavailable", metadata, text)})
             return response.json(collector.messages)
 
         return channel
+
+    @staticmethod
+    def client_of(request: Request) -> str:
+        """The caller's address; behind the deployment's own proxy (TRUSTED_PROXY=1), the one it saw."""
+        if os.environ.get("TRUSTED_PROXY") == "1":
+            forwarded = request.headers.get("X-Forwarded-For", "").split(",")[-1].strip()
+            if forwarded:
+                return forwarded
+        return request.ip or "?"
 
 
 class PublicWebInput(OwnedInput):

@@ -3,12 +3,14 @@ malformed requests get a clear 400 (over the real Rasa server)."""
 
 from __future__ import annotations
 
+import time
 import uuid
 from typing import Any
 
 import pytest
 import requests
 
+from runner.channels import RATE_PER_CONVERSATION, RateLimit
 from tests.conftest import BRIDGE_TOKEN, RASA_API_TOKEN, Stack
 
 
@@ -97,3 +99,52 @@ def test_the_widgets_id_gets_its_own_conversation(assistant: Stack) -> None:
     reply = post(assistant, "/webhooks/rest/webhook", {"sender": sender, "message": "my wife gave birth"})
     assert reply.status_code == 200 and reply.json()
     assert [e["text"] for e in tracker_events(assistant, sender) if e["event"] == "user"] == ["my wife gave birth"]
+
+
+def test_a_message_too_long_is_answered_politely_and_not_read(assistant: Stack) -> None:
+    sender = f"web-{uuid.uuid4().hex}"
+    long_text = "моего отца больше нет " * 200  # 4,400 characters
+    reply = post(assistant, "/webhooks/rest/webhook", {"sender": sender, "message": long_text})
+    assert reply.status_code == 200
+    assert "слишком длинное" in reply.json()[0]["text"]
+    assert not [e for e in tracker_events(assistant, sender) if e["event"] == "user"]
+
+
+def test_a_flood_to_one_conversation_is_slowed_down(assistant: Stack) -> None:
+    sender = f"web-{uuid.uuid4().hex}"
+    statuses = []
+    for _ in range(RATE_PER_CONVERSATION + 2):
+        reply = post(
+            assistant, "/webhooks/rest/webhook", {"sender": sender, "message": "hi", "metadata": {"language": "ro"}}
+        )
+        statuses.append(reply.status_code)
+    assert statuses[:RATE_PER_CONVERSATION] == [200] * RATE_PER_CONVERSATION
+    assert statuses[-1] == 429
+    assert int(reply.headers["Retry-After"]) >= 1
+    assert "Trimiteți mesaje foarte repede" in reply.json()[0]["text"]
+    other = post(assistant, "/webhooks/rest/webhook", {"sender": f"web-{uuid.uuid4().hex}", "message": "hi"})
+    assert other.status_code == 200, "another citizen is not slowed down"
+
+
+def test_limits_count_per_key_and_forget_after_a_minute() -> None:
+    limit = RateLimit(2, window=0.2)
+    assert limit.wait("a") == 0 and limit.wait("a") == 0
+    assert limit.wait("a") > 0 and limit.wait("b") == 0
+    time.sleep(0.25)
+    assert limit.wait("a") == 0
+    assert RateLimit(0).wait("a") == 0, "0 means no limit"
+
+
+def test_when_the_action_server_is_down_the_citizen_is_told_to_write_again(assistant: Stack) -> None:
+    assistant.actions.stop()
+    try:
+        sender = f"web-{uuid.uuid4().hex}"
+        reply = post(
+            assistant,
+            "/webhooks/rest/webhook",
+            {"sender": sender, "message": "am pierdut locul de muncă", "metadata": {"language": "ro"}},
+        )
+        assert reply.status_code == 200
+        assert reply.json() and "scrieți din nou peste un minut" in reply.json()[-1]["text"]
+    finally:
+        assistant.actions.start(timeout=60)
