@@ -4,7 +4,9 @@ Catalogue service on :8800, action server on :5055, Rasa on :5005 with its REST
 channel (POST /webhooks/rest/webhook), conversations in SQLite (var/tracker.db).
 Rasa's HTTP API is enabled with RASA_API_TOKEN (a random one if unset; the
 Telegram bridge uses it to delete a chat's data on /forget). With
-TELEGRAM_BOT_TOKEN set, the Telegram bridge runs too. Ctrl-C stops everything.
+TELEGRAM_BOT_TOKEN set, the Telegram bridge runs too. A process that exits is
+restarted with back-off while the others keep serving; Ctrl-C or SIGTERM stops
+everything within seconds.
 """
 
 from __future__ import annotations
@@ -12,9 +14,9 @@ from __future__ import annotations
 import os
 import secrets
 import signal
-import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from runner.processes import (
@@ -37,10 +39,50 @@ CORS_ORIGINS = os.environ.get(
     "RASA_CORS_ORIGINS", f"http://127.0.0.1:{WIDGET_PORT},http://localhost:{WIDGET_PORT}"
 ).split(",")
 MODEL = os.environ.get("RASA_MODEL", "models/assistant.tar.gz")
+VAR = Path(os.environ.get("ASSISTANT_VAR", ROOT / "var"))  # conversations and generated settings
+RESTART_TIMEOUT = 180.0  # seconds a restarted process has to answer its health check (Rasa loads its model)
+
+
+MAX_BACKOFF = 30.0  # seconds between attempts to restart a process that keeps crashing
+
+
+def supervise(servers: list[Server], stopping: Callable[[], bool]) -> None:
+    """Keep every process running until asked to stop: one that exits is restarted after a
+    back-off (1 s, doubling up to 30 s) while the others go on serving."""
+    backoff = {server.name: 1.0 for server in servers}
+    retry_at: dict[str, float] = {}
+    while not stopping():
+        for server in servers:
+            if server.running:
+                continue
+            now = time.monotonic()
+            if server.name not in retry_at:
+                code = server.process.returncode if server.process else None
+                print(f"the {server.name} exited (code {code}); restarting in {backoff[server.name]:.0f} s", flush=True)
+                retry_at[server.name] = now + backoff[server.name]
+            elif now >= retry_at[server.name]:
+                del retry_at[server.name]
+                try:
+                    server.start(timeout=RESTART_TIMEOUT)
+                    print(f"the {server.name} is running again", flush=True)
+                    backoff[server.name] = 1.0
+                except RuntimeError as error:
+                    print(f"the {server.name} did not come back: {error}", flush=True)
+                    server.terminate()
+                    backoff[server.name] = min(backoff[server.name] * 2, MAX_BACKOFF)
+        time.sleep(0.5)
+
+
+def stop_all(servers: list[Server]) -> None:
+    """Stop every process at once (SIGTERM), killing those that take longer than a few seconds."""
+    for server in servers:
+        server.terminate()
+    for server in servers:
+        server.wait_stopped()
 
 
 def main() -> None:
-    (ROOT / "var").mkdir(exist_ok=True)
+    VAR.mkdir(exist_ok=True)
     started: list[Server] = []
     stopping = False
 
@@ -49,47 +91,41 @@ def main() -> None:
         stopping = True
 
     signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
     api_token = os.environ.get("RASA_API_TOKEN") or secrets.token_urlsafe(24)
     bridge_token = os.environ.get("BRIDGE_TOKEN") or secrets.token_urlsafe(24)
     # the action server's port as configured (endpoints.yml names the default one)
-    endpoints = write_endpoints(ROOT / "var" / "endpoints.yml", ACTIONS_PORT, ROOT / "var" / "tracker.db")
-    telegram: subprocess.Popen[bytes] | None = None
+    endpoints = write_endpoints(VAR / "endpoints.yml", ACTIONS_PORT, VAR / "tracker.db")
+    catalogue_url = f"http://127.0.0.1:{CATALOGUE_PORT}"
+    servers = [
+        catalogue_service(CATALOGUE_PORT),
+        action_server(ACTIONS_PORT, catalogue_url, Path(".cache/actions-catalogue-http")),
+        rasa_server(RASA_PORT, MODEL, endpoints, api_token=api_token, cors=CORS_ORIGINS, bridge_token=bridge_token),
+        widget_server(WIDGET_PORT),
+    ]
+    if os.environ.get("TELEGRAM_BOT_TOKEN"):
+        rasa_url = f"http://127.0.0.1:{RASA_PORT}"
+        env = base_env(RASA_URL=rasa_url, RASA_API_TOKEN=api_token, BRIDGE_TOKEN=bridge_token)
+        servers.append(Server("Telegram bridge", [sys.executable, "-m", "bot.telegram_bridge"], None, env))
     try:
-        catalogue_url = f"http://127.0.0.1:{CATALOGUE_PORT}"
-        for server in (
-            catalogue_service(CATALOGUE_PORT),
-            action_server(ACTIONS_PORT, catalogue_url, Path(".cache/actions-catalogue-http")),
-            rasa_server(RASA_PORT, MODEL, endpoints, api_token=api_token, cors=CORS_ORIGINS, bridge_token=bridge_token),
-            widget_server(WIDGET_PORT),
-        ):
+        for server in servers:
+            if stopping:
+                break
             print(f"starting the {server.name} ...", flush=True)
             started.append(server.start())
-        if os.environ.get("TELEGRAM_BOT_TOKEN"):
-            print("starting the Telegram bridge ...", flush=True)
-            env = base_env(
-                RASA_URL=f"http://127.0.0.1:{RASA_PORT}", RASA_API_TOKEN=api_token, BRIDGE_TOKEN=bridge_token
+        if not stopping:
+            print(
+                f"\nThe assistant is ready.\n  REST channel: POST http://127.0.0.1:{RASA_PORT}/webhooks/rest/webhook"
+                f'  {{"sender": "web-{secrets.token_hex(16)}", "message": "my father died"}}\n'
+                f"  catalogue:    {catalogue_url}/life-events\n"
+                f"  web widget:   http://127.0.0.1:{WIDGET_PORT}/demo.html (embed: /widget.js)\n"
+                "A process that stops is restarted. Ctrl-C stops everything.",
+                flush=True,
             )
-            telegram = subprocess.Popen([sys.executable, "-m", "bot.telegram_bridge"], cwd=ROOT, env=env)
-        print(
-            f"\nThe assistant is ready.\n  REST channel: POST http://127.0.0.1:{RASA_PORT}/webhooks/rest/webhook"
-            f'  {{"sender": "web-{secrets.token_hex(16)}", "message": "my father died"}}\n'
-            f"  catalogue:    {catalogue_url}/life-events\n"
-            f"  web widget:   http://127.0.0.1:{WIDGET_PORT}/demo.html (embed: /widget.js)\n"
-            "Ctrl-C stops it.",
-            flush=True,
-        )
-        while not stopping and all(s.process and s.process.poll() is None for s in started):
-            time.sleep(0.5)
-    except KeyboardInterrupt:
-        stopping = True
+            supervise(started, lambda: stopping)
     finally:
-        if telegram is not None:
-            telegram.terminate()
-            telegram.wait(timeout=15)
-        for server in reversed(started):
-            server.stop()
-    if not stopping:
-        sys.exit(1)
+        print("stopping ...", flush=True)
+        stop_all(started)
 
 
 if __name__ == "__main__":

@@ -21,6 +21,9 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
 
+STOP_TIMEOUT = 5.0  # seconds a process gets to stop before it is killed
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -37,7 +40,7 @@ def base_env(**extra: str) -> dict[str, str]:
 class Server:
     name: str
     command: list[str]
-    health_url: str
+    health_url: str | None  # None: nothing to wait for (the Telegram bridge polls Telegram)
     env: dict[str, str] = field(default_factory=base_env)
     log_path: Path | None = None
     process: subprocess.Popen[bytes] | None = None
@@ -51,6 +54,8 @@ class Server:
         return self
 
     def wait_until_ready(self, timeout: float) -> None:
+        if self.health_url is None:
+            return
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process is not None and self.process.poll() is not None:
@@ -63,15 +68,28 @@ class Server:
             time.sleep(0.2)
         raise RuntimeError(f"{self.name} was not ready within {timeout:.0f}s ({self.health_url})")
 
-    def stop(self) -> None:
+    def terminate(self) -> None:
+        """Ask the process to stop (SIGTERM: honoured even where SIGINT is ignored, as in the background)."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+
+    def wait_stopped(self, timeout: float = STOP_TIMEOUT) -> None:
+        """Wait for the process to stop; kill it when it takes longer than `timeout` seconds."""
         if self.process is None or self.process.poll() is not None:
             return
-        self.process.send_signal(signal.SIGINT)
         try:
-            self.process.wait(timeout=15)
+            self.process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+
+    def stop(self) -> None:
+        self.terminate()
+        self.wait_stopped()
+
+    @property
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
 
 
 def catalogue_service(
@@ -84,7 +102,8 @@ def catalogue_service(
 
 def action_server(port: int, catalogue_url: str, cache_path: Path | str, **kw: Path) -> Server:
     command = [str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(port)]
-    env = base_env(CATALOGUE_URL=catalogue_url, CATALOGUE_CACHE=str(cache_path))
+    host = os.environ.get("ACTIONS_HOST", "127.0.0.1")  # rasa_sdk binds to SANIC_HOST
+    env = base_env(CATALOGUE_URL=catalogue_url, CATALOGUE_CACHE=str(cache_path), SANIC_HOST=host)
     return Server("action server", command, f"http://127.0.0.1:{port}/health", env, log_path=kw.get("log_path"))
 
 
@@ -101,7 +120,7 @@ def rasa_server(
     """Rasa with its channels (runner/channels.py); browsers may call it only from the `cors`
     origins; the Telegram bridge's channel needs `bridge_token` (BRIDGE_TOKEN)."""
     command = [str(BIN / "rasa"), "run", "--model", str(model), "--port", str(port), "--endpoints", str(endpoints)]
-    command += ["--credentials", str(credentials)]
+    command += ["--credentials", str(credentials), "--interface", os.environ.get("RASA_INTERFACE", "127.0.0.1")]
     if cors:
         command += ["--cors", *cors]
     if api_token:
