@@ -19,6 +19,11 @@ Replacing a conversation's events with an empty list through Rasa's HTTP API
 (`PUT /conversations/{id}/tracker/events` with `[]`) deletes the conversation:
 that is how a citizen's "forget me" is carried out.
 
+Conversations are kept no longer than the retention period (`RETENTION_DAYS`,
+default 90, or `retention_days` in endpoints.yml): one whose last event is older
+is deleted with all its events when the store starts and then once an hour.
+The file is readable by its owner only.
+
 Configured in endpoints.yml as `type: runner.tracker_store.SQLiteTrackerStore`.
 """
 
@@ -27,8 +32,10 @@ from __future__ import annotations
 import itertools
 import json
 import logging
+import os
 import sqlite3
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
@@ -53,6 +60,11 @@ _HEAD = f"""
     FROM events WHERE sender_id = ?
 """
 _COUNT_LATEST_SESSION = "SELECT count(*) FROM (" + _LATEST_SESSION + ")"
+_EXPIRED = """
+    DELETE FROM events WHERE sender_id IN (
+        SELECT sender_id FROM events GROUP BY sender_id HAVING max(timestamp) < ?)
+"""
+PURGE_EVERY = 3600.0  # seconds between two purges of expired conversations
 _INSERT = """
     INSERT INTO events (sender_id, type_name, timestamp, intent_name, action_name, data)
     VALUES (?, ?, ?, ?, ?, ?)
@@ -81,8 +93,11 @@ class SQLiteTrackerStore(SQLTrackerStore):
         db: str = "var/tracker.db",
         event_broker: Any = None,
         cache_size: int = 1000,
+        retention_days: float | None = None,
         **kwargs: Any,
     ) -> None:
+        self.retention_days = float(retention_days or os.environ.get("RETENTION_DAYS") or 90)
+        self._next_purge = 0.0
         self._cache: OrderedDict[str, _Cached] = OrderedDict()
         self._lock = threading.Lock()
         self._local = threading.local()
@@ -93,6 +108,23 @@ class SQLiteTrackerStore(SQLTrackerStore):
         # SQLAlchemy made the table and still serves Rasa's rarer calls (keys, full history)
         event.listen(self.engine, "connect", _tune)
         self.engine.dispose()
+        if os.path.exists(db):
+            os.chmod(db, 0o600)  # conversations hold what citizens typed: the owner's only
+        self.purge_expired()
+
+    def purge_expired(self, now: float | None = None) -> int:
+        """Delete every conversation whose last event is older than the retention period; how many."""
+        now = time.time() if now is None else now
+        cutoff = now - self.retention_days * 86400
+        before = self._db().execute("SELECT count(DISTINCT sender_id) FROM events").fetchone()[0]
+        self._db().execute(_EXPIRED, (cutoff,))
+        purged = before - self._db().execute("SELECT count(DISTINCT sender_id) FROM events").fetchone()[0]
+        with self._lock:
+            self._cache.clear()
+        self._next_purge = time.monotonic() + PURGE_EVERY
+        if purged:
+            logger.info("Deleted %d conversations older than %g days", purged, self.retention_days)
+        return int(purged)
 
     @property  # type: ignore[override]
     def domain(self) -> Any:
@@ -155,6 +187,8 @@ class SQLiteTrackerStore(SQLTrackerStore):
         """Appends the events the database does not have yet (an empty tracker deletes the conversation)."""
         sender_id = tracker.sender_id
         db = self._db()
+        if time.monotonic() >= self._next_purge:
+            self.purge_expired()
         if not tracker.events:
             db.execute("DELETE FROM events WHERE sender_id = ?", (sender_id,))
             self._forget(sender_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -102,7 +103,8 @@ def test_only_the_latest_session_is_retrieved(tmp_path: Path, domain: Domain) ->
     tracker.update(SessionStarted(timestamp=200.0))
     turn(tracker, "new session", timestamp=201.0)
     run(store.save(tracker))
-    assert texts(run(SQLiteTrackerStore(domain, db=str(tmp_path / "t.db")).retrieve("citizen"))) == ["new session"]
+    reopened = SQLiteTrackerStore(domain, db=str(tmp_path / "t.db"), retention_days=10**6)  # 1970 is kept here
+    assert texts(run(reopened.retrieve("citizen"))) == ["new session"]
     full = run(store.retrieve_full_tracker("citizen"))
     assert texts(full) == ["old session", "new session"]
 
@@ -128,3 +130,26 @@ def test_more_conversations_than_memory_holds(tmp_path: Path, domain: Domain) ->
         turn(tracker, "again")
         run(store.save(tracker))
     assert all(rows(tmp_path / "t.db", f"citizen-{index}") == 6 for index in range(5))
+
+
+def test_conversations_older_than_the_retention_period_are_deleted(domain: Domain, tmp_path: Path) -> None:
+    path = tmp_path / "tracker.db"
+    store = SQLiteTrackerStore(domain, db=str(path), retention_days=90)
+    old = DialogueStateTracker("web-old", domain.slots)
+    turn(old, "my father died", timestamp=1_000_000.0)  # 1970: far beyond 90 days
+    run(store.save(old))
+    begin(store, domain, "web-new", "my wife gave birth")
+    assert store.purge_expired() == 1
+    assert run(store.retrieve("web-old")) is None
+    assert texts(run(store.retrieve("web-new"))) == ["my wife gave birth"]
+    assert sqlite3.connect(path).execute("SELECT count(*) FROM events WHERE sender_id = 'web-old'").fetchone() == (0,)
+    time.sleep(0.3)
+    SQLiteTrackerStore(domain, db=str(path), retention_days=0.000002)  # 0.17 s: starting purges too
+    assert sqlite3.connect(path).execute("SELECT count(*) FROM events").fetchone() == (0,)
+
+
+def test_the_conversation_file_is_readable_by_its_owner_only(domain: Domain, tmp_path: Path) -> None:
+    path = tmp_path / "tracker.db"
+    begin(SQLiteTrackerStore(domain, db=str(path)), domain, "web-a", "hello")
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert SQLiteTrackerStore(domain, db=str(path)) and path.stat().st_mode & 0o777 == 0o600
