@@ -38,6 +38,7 @@ from telegram.ext import (
     filters,
 )
 
+import privacy
 from actions.phrases import LANGUAGES, say
 from bot.formatting import split
 from bot.rasa_client import RasaClient, RasaUnavailable
@@ -372,6 +373,7 @@ async def serve_webhook(application: Application, listen: str, port: int, path: 
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)  # its INFO lines carry the bot token in URLs
+    privacy.install()
     token = os.environ["TELEGRAM_BOT_TOKEN"]
     rasa_url = os.environ.get("RASA_URL", "http://127.0.0.1:5005")
     bridge = Bridge(

@@ -116,6 +116,9 @@ class Catalogue:
         adapter = _JsonCheckingAdapter(max_retries=retry, pool_connections=4, pool_maxsize=32)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
+        self.uncached = requests.Session()  # for queries made of what a citizen typed: never stored
+        self.uncached.mount("http://", adapter)
+        self.uncached.mount("https://", adapter)
 
     # -- the domain --------------------------------------------------------
     def life_events(self, lang: str | None = None) -> Listing:
@@ -162,7 +165,7 @@ class Catalogue:
         params: dict[str, Any] = {"q": query, "limit": limit}
         if types:
             params["type"] = types
-        data, stale = self._get("/search", lang, params)
+        data, stale = self._get("/search", lang, params, cache=False)
         return Listing(tuple(_parse(SearchHit.from_json, item) for item in _items(data)), stale)
 
     def relations(self, lang: str | None = None) -> Listing:
@@ -175,6 +178,7 @@ class Catalogue:
 
     def close(self) -> None:
         self.session.close()
+        self.uncached.close()
 
     def __enter__(self) -> Catalogue:
         return self
@@ -183,15 +187,20 @@ class Catalogue:
         self.close()
 
     # -- HTTP ----------------------------------------------------------------
-    def _get(self, path: str, lang: str | None, params: dict[str, Any] | None = None) -> tuple[Any, bool]:
+    def _get(
+        self, path: str, lang: str | None, params: dict[str, Any] | None = None, cache: bool = True
+    ) -> tuple[Any, bool]:
+        """The answer for `path`; `cache=False` for queries built from what a citizen typed, which
+        must not outlive the request (no copy on disk or in memory)."""
         url = self.base_url + path
         query = {"lang": lang or self.lang, **(params or {})}
         key = json.dumps([path, query], sort_keys=True, default=str)
-        fresh = self._fresh.get(key)
+        fresh = self._fresh.get(key) if cache else None
         if fresh is not None and fresh[0] > time.monotonic():
             return fresh[1], False
         try:
-            response = self.session.get(url, params=query, timeout=self.timeout)
+            session = self.session if cache else self.uncached
+            response = session.get(url, params=query, timeout=self.timeout)
         except _GarbageBody as error:
             log.warning("Catalogue answered garbage for %s and nothing is cached", path)
             raise InvalidResponse(f"The catalogue answered {path} with something that is not JSON.") from error
@@ -214,7 +223,7 @@ class Catalogue:
             data = response.json()
         except ValueError as error:  # pragma: no cover - the adapter refuses these first
             raise InvalidResponse(f"The catalogue answered {path} with something that is not JSON.") from error
-        if not stale:
+        if not stale and cache:
             self._remember_fresh(key, data, getattr(response, "expires", None))
         return data, stale
 

@@ -6,6 +6,7 @@ import argparse
 import logging
 import os
 
+import privacy
 from catalogue_service.app import create_app
 
 
@@ -18,6 +19,7 @@ def main() -> None:
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     app = create_app(args.catalogue, max_age=args.max_age)
+    privacy.install()
     app.run(host=args.host, port=args.port, access_log=False, motd=False, workers=1)
 
 

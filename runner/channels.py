@@ -34,6 +34,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+import privacy
+
 log = logging.getLogger(__name__)
 WEB_ID = re.compile(r"^web-[0-9a-f]{32}$")
 TELEGRAM_ID = re.compile(r"^telegram:-?[0-9]{1,20}$")
@@ -120,6 +122,7 @@ class OwnedInput(InputChannel):
         return None
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        privacy.install()  # the Rasa server's log lines: identifiers masked (its logging is set up by now)
         channel = Blueprint(f"owned_{self.name()}", __name__)
 
         @channel.route("/", methods=["GET"])
