@@ -30,6 +30,7 @@ from typing import Any
 
 import yaml
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from rasa.shared.core.trackers import DialogueStateTracker
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -170,11 +171,33 @@ class OwnedInput(InputChannel):
 
 
 class PublicWebInput(OwnedInput):
-    """The widget's channel, open to the public internet."""
+    """The widget's channel, open to the public internet. `POST /webhooks/rest/forget` with the
+    conversation's id deletes the conversation: whoever holds the id is its citizen."""
 
     @classmethod
     def name(cls) -> str:
         return "rest"
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        channel = super().blueprint(on_new_message)
+
+        @channel.route("/forget", methods=["POST"])
+        async def forget(request: Request) -> HTTPResponse:
+            try:
+                body = request.json
+            except Exception:
+                body = None
+            sender = body.get("sender") if isinstance(body, dict) else None
+            if not isinstance(sender, str) or not WEB_ID.match(sender):
+                return error(403, "not_your_conversation", "This channel cannot reach that conversation.")
+            if self.per_client.wait(self.client_of(request)):
+                return error(429, "too_many_requests", "Please wait a moment.")
+            store = request.app.ctx.agent.tracker_store
+            await store.save(DialogueStateTracker(sender, []))  # an empty tracker deletes the conversation
+            log.info("rest: a citizen's conversation was forgotten at their request")
+            return response.json({"forgotten": True})
+
+        return channel
 
 
 class BridgeInput(OwnedInput):

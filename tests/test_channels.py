@@ -148,3 +148,14 @@ def test_when_the_action_server_is_down_the_citizen_is_told_to_write_again(assis
         assert reply.json() and "scrieți din nou peste un minut" in reply.json()[-1]["text"]
     finally:
         assistant.actions.start(timeout=60)
+
+
+def test_the_citizen_can_forget_their_conversation(assistant: Stack) -> None:
+    sender, other = f"web-{uuid.uuid4().hex}", f"web-{uuid.uuid4().hex}"
+    for who in (sender, other):
+        post(assistant, "/webhooks/rest/webhook", {"sender": who, "message": "my IDNP is 2002001234563, I lost my job"})
+    assert post(assistant, "/webhooks/rest/forget", {"sender": "telegram:1"}).status_code == 403
+    reply = post(assistant, "/webhooks/rest/forget", {"sender": sender})
+    assert reply.status_code == 200 and reply.json() == {"forgotten": True}
+    assert not [e for e in tracker_events(assistant, sender) if e["event"] == "user"], "nothing said is left"
+    assert [e["text"] for e in tracker_events(assistant, other) if e["event"] == "user"], "only that one is gone"

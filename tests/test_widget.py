@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import threading
 from collections.abc import Iterator
@@ -12,10 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 from playwright.sync_api import Browser, Page, Route, expect, sync_playwright
 
 from runner.processes import ROOT
-from tests.conftest import Stack
+from tests.conftest import RASA_API_TOKEN, Stack
 
 CHROMIUM = "/usr/bin/chromium"
 AXE = ROOT / "bot" / "widget" / "node_modules" / "axe-core" / "axe.min.js"
@@ -376,3 +378,30 @@ def test_a_russian_speaker_on_a_romanian_page_is_answered_in_russian(page: Page,
     expect(page.locator("[data-lifeevents-widget] .widget")).to_have_attribute("lang", "ru")
     assert page.locator("[data-lifeevents-widget] .msg.bot:empty").count() == 0, "no bubble for the custom element"
     expect(page.locator("[data-lifeevents-widget] .title")).to_have_text("Asistent")  # the page's data-title
+
+
+def test_a_citizen_can_start_afresh_or_forget_the_conversation(page: Page, site: str, assistant: Stack) -> None:
+    page.goto(f"{site}/ro.html")
+    page.locator("[data-lifeevents-widget] .launcher").click()
+    field = page.locator("[data-lifeevents-widget] input")
+    field.fill("am pierdut locul de muncă, IDNP 2002001234563")
+    field.press("Enter")
+    expect(bot_messages(page).first).to_contain_text("Am înțeles", timeout=20000)
+    first_id = page.evaluate("() => JSON.parse(Object.values(localStorage)[0]).sender")
+
+    page.locator("[data-lifeevents-widget] .fresh").click()  # "Conversație nouă"
+    expect(bot_messages(page)).to_have_count(0)
+    second_id = page.evaluate("() => JSON.parse(Object.values(localStorage)[0]).sender")
+    assert second_id != first_id and re.fullmatch(r"web-[0-9a-f]{32}", second_id)
+    field.fill("s-a născut un copil")
+    field.press("Enter")
+    expect(bot_messages(page).first).to_contain_text("Am înțeles", timeout=20000)
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator("[data-lifeevents-widget] .forget").click()  # "Uitați această conversație"
+    expect(bot_messages(page).last).to_contain_text("Conversația a fost ștearsă.", timeout=20000)
+    said = requests.get(
+        f"{assistant.rasa_url}/conversations/{second_id}/tracker", params={"token": RASA_API_TOKEN}, timeout=30
+    ).json()
+    assert not [e for e in said["events"] if e["event"] == "user"], "the assistant kept nothing of it"
+    assert page.evaluate("() => JSON.parse(Object.values(localStorage)[0]).sender") not in (first_id, second_id)

@@ -29,13 +29,19 @@
   var UI = {
     en: { title: "Public services assistant", placeholder: "Write what happened…", send: "Send", open: "Ask the assistant",
           close: "Close", unavailable: "Sorry, the assistant cannot be reached right now. Your message is still in the box: please try again in a minute.",
-          typing: "The assistant is writing…" },
+          typing: "The assistant is writing…", fresh: "New conversation", forget: "Forget this conversation",
+          confirmForget: "Delete this conversation from this device and from the assistant? This cannot be undone.",
+          forgotten: "The conversation was deleted." },
     ro: { title: "Asistentul serviciilor publice", placeholder: "Scrieți ce s-a întâmplat…", send: "Trimite", open: "Întrebați asistentul",
           close: "Închide", unavailable: "Îmi pare rău, asistentul nu poate fi contactat acum. Mesajul este încă în casetă: încercați din nou peste un minut.",
-          typing: "Asistentul scrie…" },
+          typing: "Asistentul scrie…", fresh: "Conversație nouă", forget: "Uitați această conversație",
+          confirmForget: "Ștergeți conversația de pe acest dispozitiv și de la asistent? Nu se poate anula.",
+          forgotten: "Conversația a fost ștearsă." },
     ru: { title: "Помощник по госуслугам", placeholder: "Напишите, что произошло…", send: "Отправить", open: "Спросить помощника",
           close: "Закрыть", unavailable: "Извините, помощник сейчас недоступен. Ваше сообщение осталось в поле ввода: попробуйте через минуту.",
-          typing: "Помощник печатает…" }
+          typing: "Помощник печатает…", fresh: "Новый разговор", forget: "Забыть этот разговор",
+          confirmForget: "Удалить этот разговор с этого устройства и у помощника? Отменить будет нельзя.",
+          forgotten: "Разговор удалён." }
   };
   var URL_PATTERN = /https?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]]/g;
   var MAX_KEPT = 200;
@@ -92,6 +98,8 @@
     ".open .panel{display:flex}.open .launcher{display:none}" +
     "header{display:flex;align-items:center;justify-content:space-between;padding:12px 14px;background:var(--accent);color:#fff;font-weight:600}" +
     "header button{border:0;background:transparent;color:#fff;font-size:22px;line-height:1;cursor:pointer}" +
+    ".tools{display:flex;gap:10px;justify-content:flex-end;padding:4px 12px;background:#fff;border-bottom:1px solid #e3e5e8}" +
+    ".tools button{border:0;background:transparent;color:#44464b;font:inherit;font-size:14px;text-decoration:underline;cursor:pointer;padding:4px 0}" +
     ".log{flex:1;overflow-y:auto;margin:0;padding:12px;background:#f6f7f9}" +
     ".msg{max-width:88%;margin:6px 0;padding:9px 12px;border-radius:12px;white-space:pre-wrap;word-wrap:break-word}" +
     ".bot{background:#fff;border:1px solid #e3e5e8}.user{margin-left:auto;background:var(--accent);color:#fff}" +
@@ -112,6 +120,7 @@
     "<button class='launcher' type='button'></button>" +
     "<section class='panel' role='dialog'>" +
     "<header><span class='title'></span><button class='close' type='button'>×</button></header>" +
+    "<div class='tools'><button class='fresh' type='button'></button><button class='forget' type='button'></button></div>" +
     "<div class='log' role='log' aria-live='polite' tabindex='0'></div>" +
     "<div class='typing' role='status'></div>" +
     "<form><label class='sr-only' for='lifeevents-input'></label>" +
@@ -134,6 +143,8 @@
     root.querySelector(".panel").setAttribute("aria-label", title);
     root.querySelector(".close").setAttribute("aria-label", text.close);
     root.querySelector(".typing").textContent = text.typing;
+    root.querySelector(".fresh").textContent = text.fresh;
+    root.querySelector(".forget").textContent = text.forget;
     root.querySelector("form button").textContent = text.send;
     input.setAttribute("placeholder", text.placeholder);
     root.querySelector("label").textContent = text.placeholder;
@@ -252,6 +263,30 @@
     root.querySelector(".launcher").focus();
   }
   root.querySelector(".close").addEventListener("click", close);
+
+  function startAfresh() {  // a new secret id: the old conversation can no longer be reached from here
+    state = { sender: newId(), messages: [], open: true, lang: state.lang };
+    save();
+    log.textContent = "";
+    input.focus();
+  }
+  root.querySelector(".fresh").addEventListener("click", startAfresh);
+  root.querySelector(".forget").addEventListener("click", function () {
+    if (!window.confirm(text.confirmForget)) return;
+    var sender = state.sender;
+    fetch(server + "/webhooks/rest/forget", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ sender: sender })
+    }).then(function (reply) {
+      if (!reply.ok) throw new Error("HTTP " + reply.status);
+      try { window.localStorage.removeItem(storageKey); } catch (e) { /* private mode */ }
+      startAfresh();
+      render({ from: "bot", text: text.forgotten });
+    }).catch(function () {
+      render({ from: "error", text: text.unavailable, lang: lang });
+    });
+  });
   root.querySelector(".panel").addEventListener("keydown", function (event) {
     if (event.key === "Escape") close();
   });
