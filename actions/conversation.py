@@ -21,7 +21,7 @@ from actions import language as languages
 from actions.catalogue import call, catalogue
 from actions.phrases import LANGUAGES, say
 from actions.reading import FOLLOWUPS, Message
-from catalogue_client import CatalogueError, Helpdesk
+from catalogue_client import BadRequest, CatalogueError, Helpdesk, NotFound
 
 log = logging.getLogger(__name__)
 MAX_TEXT = 2000  # characters of a message the assistant reads or stores
@@ -179,6 +179,9 @@ class GuideAction(Action, metaclass=ABCMeta):
         turn = Turn(tracker, dispatcher)
         try:
             await self.handle(turn)
+        except (NotFound, BadRequest) as error:  # something the citizen named that does not exist: no outage
+            log.info("%s: the catalogue has no answer for that (%s)", self.name(), type(error).__name__)
+            turn.say("not_in_catalogue")
         except CatalogueError as error:
             log.warning("%s: catalogue unavailable (%s)", self.name(), type(error).__name__)
             turn.say("catalogue_down")

@@ -3,6 +3,8 @@ to where we were."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from actions.answers import ORDINALS, locality_in
 from actions.catalogue import call, catalogue
 from actions.conversation import Turn
@@ -89,6 +91,18 @@ async def followup(turn: Turn, reading: Reading, event: LifeEvent | None, locali
     await resume(turn)
 
 
+def shared_location(metadata: dict[str, Any]) -> tuple[float, float] | None:
+    """The (lat, lon) a channel shared, when it is a real point on Earth; anything else is ignored."""
+    point = metadata.get("location")
+    if not isinstance(point, dict):
+        return None
+    try:
+        lat, lon = float(point["lat"]), float(point["lon"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    return (lat, lon) if -90 <= lat <= 90 and -180 <= lon <= 180 else None
+
+
 class Answers:
     """One way to answer each follow-up, from the catalogue's facts."""
 
@@ -121,12 +135,10 @@ class Answers:
 
     @staticmethod
     async def office(turn: Turn, services: list[Service], localities: list[Locality]) -> None:
-        point = turn.metadata.get("location") or {}
-        shared = "lat" in point and "lon" in point
-        if shared:  # a location the channel shared (Telegram)
-            offices = await call(
-                catalogue().offices_near, float(point["lat"]), float(point["lon"]), limit=100, lang=turn.lang
-            )
+        point = shared_location(turn.metadata)
+        shared = point is not None
+        if point is not None:  # a location the channel shared (Telegram)
+            offices = await call(catalogue().offices_near, point[0], point[1], limit=100, lang=turn.lang)
         else:
             locality = locality_in(turn.text, localities, turn.entity_values("locality")) or turn.answers.get(
                 "locality"

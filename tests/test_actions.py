@@ -320,3 +320,17 @@ def test_the_catalogue_drives_the_conversation(use_catalogue: Any, tmp_path: Pat
         assert "Hospital note on twins" in texts(messages)
     finally:
         server.stop()
+
+
+def test_a_bad_location_or_an_unknown_id_is_no_outage(live: CatalogueServer) -> None:
+    state, _ = run(ActionRespond(), tracker("my father died", "life_event_death"))
+    for location in ({"lat": "x", "lon": 28.8}, {"lat": 999, "lon": 0}, "here", {"lat": None}):
+        _, messages = run(
+            ActionRespond(), tracker("where is the office?", "ask_office", state, metadata={"location": location})
+        )
+        said = texts(messages)
+        assert "cannot reach" not in said
+        assert "In which town" in said, "asked where, as if no location had been shared"
+    _, messages = run(ActionRespond(), tracker("/life_event_gun_permit", "life_event_gun_permit"))
+    said = texts(messages)
+    assert "could not find that in the catalogue" in said and "cannot reach" not in said
