@@ -86,6 +86,8 @@ class Catalogue:
         backoff: float = 0.1,
         cache_path: str | Path | None = None,
         default_max_age: int = 60,
+        failures_to_open: int = 3,
+        open_for: float = 30.0,
     ) -> None:
         self.base_url = (base_url or os.environ.get("CATALOGUE_URL") or DEFAULT_URL).rstrip("/")
         self.lang = lang
@@ -93,6 +95,11 @@ class Catalogue:
         cache_path = Path(cache_path or os.environ.get("CATALOGUE_CACHE") or DEFAULT_CACHE)
         cache_path.parent.mkdir(parents=True, exist_ok=True)
         self._fresh: dict[str, tuple[float, Any]] = {}  # answers still fresh, parsed: (deadline, JSON)
+        # The circuit breaker: after `failures_to_open` failed calls in a row the catalogue is not
+        # asked for `open_for` seconds (cached copies answer at once), then one call tries again.
+        self.failures_to_open, self.open_for = failures_to_open, open_for
+        self._failures = 0
+        self._open_until = 0.0
         self.session = CachedSession(
             str(cache_path),
             backend="sqlite",
@@ -198,6 +205,8 @@ class Catalogue:
         fresh = self._fresh.get(key) if cache else None
         if fresh is not None and fresh[0] > time.monotonic():
             return fresh[1], False
+        if time.monotonic() < self._open_until:
+            return self._while_open(path, url, query, cache)
         try:
             session = self.session if cache else self.uncached
             response = session.get(url, params=query, timeout=self.timeout)
@@ -205,13 +214,17 @@ class Catalogue:
             log.warning("Catalogue answered garbage for %s and nothing is cached", path)
             raise InvalidResponse(f"The catalogue answered {path} with something that is not JSON.") from error
         except requests.RequestException as error:
+            self._failed()
             log.warning("Catalogue unreachable for %s and nothing is cached: %s", path, type(error).__name__)
             raise Unavailable(
                 f"The catalogue at {self.base_url} cannot be reached ({type(error).__name__})."
             ) from error
         stale = bool(getattr(response, "from_cache", False) and getattr(response, "is_expired", False))
         if stale:
+            self._failed()
             log.warning("Catalogue unreachable for %s; answering from the cached copy", path)
+        elif response.status_code < 500:
+            self._failures = 0
         if response.status_code != 200:
             message = _error_message(response)
             if response.status_code == 404:
@@ -226,6 +239,24 @@ class Catalogue:
         if not stale and cache:
             self._remember_fresh(key, data, getattr(response, "expires", None))
         return data, stale
+
+    def _failed(self) -> None:
+        self._failures += 1
+        if self._failures >= self.failures_to_open:
+            self._open_until = time.monotonic() + self.open_for
+            self._failures = self.failures_to_open - 1  # after the pause, one more failure reopens it
+            log.warning("Catalogue failing: not asking it for %.0f s, answering from cached copies", self.open_for)
+
+    def _while_open(self, path: str, url: str, query: dict[str, Any], cache: bool) -> tuple[Any, bool]:
+        """The circuit is open: the cached copy at once, or Unavailable without waiting for the catalogue."""
+        if cache:
+            response = self.session.get(url, params=query, only_if_cached=True)
+            if response.status_code == 200:
+                try:
+                    return response.json(), True
+                except ValueError:
+                    pass
+        raise Unavailable(f"The catalogue at {self.base_url} is failing; not asked again for a while ({path}).")
 
     def _remember_fresh(self, key: str, data: Any, expires: datetime | None) -> None:
         """Keeps a fresh answer in memory until it expires, so repeated lookups skip HTTP and disk."""

@@ -185,3 +185,22 @@ def test_safe_from_many_threads(catalogue_server: CatalogueServer, tmp_path: Pat
         with ThreadPoolExecutor(max_workers=16) as pool:
             found = list(pool.map(lookup, range(320)))
     assert found == [ids[i % len(ids)] for i in range(320)]
+
+
+@pytest.mark.timeout(30)
+def test_a_frozen_catalogue_costs_milliseconds_once_detected(proxy: FaultProxy, tmp_path: Path) -> None:
+    with make_client(proxy.url, tmp_path, read_timeout=0.5, open_for=2.0) as catalogue:
+        catalogue.life_event("birth", lang="en")
+        let_cache_expire()
+        proxy.mode, proxy.delay = "slow", 5.0  # frozen: answers nothing for 5 s
+        for _ in range(3):  # each waits for the timeout, then answers from the cache
+            assert catalogue.life_event("birth", lang="en").stale
+        asked = proxy.requests
+        for _ in range(20):
+            assert catalogue.life_event("birth", lang="en").stale
+        with pytest.raises(Unavailable):
+            catalogue.life_event("death", lang="en")  # nothing cached: a clear error
+        assert proxy.requests == asked, "while the circuit is open nobody waits for the frozen catalogue"
+        proxy.mode = "pass"
+        time.sleep(2.1)
+        assert not catalogue.life_event("birth", lang="en").stale, "after the pause it asks again"
