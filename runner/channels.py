@@ -106,7 +106,18 @@ def read_message(request: Request) -> tuple[dict[str, Any] | None, HTTPResponse 
         return None, error(400, "invalid_message", "'message' must be a string.")
     if body.get("metadata") is not None and not isinstance(body["metadata"], dict):
         return None, error(400, "invalid_metadata", "'metadata' must be an object.")
-    return body, None
+    return clean(body), None
+
+
+def clean(value: Any) -> Any:
+    """Text as it can be stored and read: lone surrogates ("\\ud800") and NUL characters replaced."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "replace").decode("utf-8").replace("\x00", " ")
+    if isinstance(value, dict):
+        return {clean(key): clean(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [clean(item) for item in value]
+    return value
 
 
 class OwnedInput(InputChannel):
