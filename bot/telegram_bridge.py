@@ -39,8 +39,8 @@ from telegram.ext import (
 )
 
 import privacy
-from actions.phrases import LANGUAGES, say
 from bot.formatting import split
+from bot.phrases import LANGUAGES, say
 from bot.rasa_client import RasaClient, RasaUnavailable
 from bot.state import State
 
