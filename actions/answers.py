@@ -410,8 +410,11 @@ def read_answer(question: Question, text: str, localities: Iterable[Locality] = 
     return by_position(question, text) or _by_label_word(question, tokens)
 
 
+ECHO_STEM = 6  # letters compared when the question's own words are said back ("intreb" is not "intretinea")
+
+
 def _content_stems(text: str) -> set[str]:
-    return {stem(word) for word in words(text) if len(word) >= 5}
+    return {word[:ECHO_STEM] for word in words(text) if len(word) >= ECHO_STEM}
 
 
 def _echoes(question: Question, tokens: list[str]) -> bool:
@@ -423,7 +426,7 @@ def _echoes(question: Question, tokens: list[str]) -> bool:
 def _by_label_word(question: Question, tokens: list[str]) -> str | None:
     """A word of one option's label that no other option's label (nor the question) has:
     "renting" for "Renting a home", "cooperative" for "Another type of company (…cooperative…)"."""
-    said = {stem(t) for i, t in enumerate(tokens) if len(t) >= 5 and not _negated(tokens, i)}
+    said = {t[:ECHO_STEM] for i, t in enumerate(tokens) if len(t) >= ECHO_STEM and not _negated(tokens, i)}
     shared = _content_stems(question.text)
     labels = {option.id: _content_stems(option.label) for option in question.options}
     found = set()

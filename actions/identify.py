@@ -15,6 +15,7 @@ from actions.state import FAILURES_BEFORE_HANDOVER, Stage
 from catalogue_client import LifeEvent, Locality
 
 SUGGESTION_MIN_CONFIDENCE = 0.05
+CLOSE_MATCH = 20.0  # a search score below this is a coincidence of words ("gun permit" -> residence permit)
 MAX_SUGGESTIONS = 3
 
 
@@ -107,9 +108,11 @@ async def outside_catalogue(turn: Turn) -> None:
     """A public service the catalogue does not describe: say so, offer the closest ones and a person."""
     turn.say("outside_catalogue")
     query = turn.text[:200]
-    services = await call(catalogue().search, query, lang=turn.lang, types=["service"], limit=3)
-    events = await call(catalogue().search, query, lang=turn.lang, types=["life_event"], limit=3)
-    if len(services) or len(events):
+    found = await call(catalogue().search, query, lang=turn.lang, types=["service"], limit=3)
+    services = [hit for hit in found if hit.score >= CLOSE_MATCH]
+    found = await call(catalogue().search, query, lang=turn.lang, types=["life_event"], limit=3)
+    events = [hit for hit in found if hit.score >= CLOSE_MATCH]
+    if services or events:
         lines = [say("closest_services", turn.lang), *(f"• {hit.title}" for hit in services)]
         buttons = [button(hit.title, f"/{LIFE_EVENT_PREFIX}{hit.id.replace('-', '_')}") for hit in events]
         turn.send("\n".join(lines), [*buttons, person_button(turn)])

@@ -16,7 +16,7 @@ import pytest
 from tests.conftest import RASA_API_TOKEN, ROOT, Stack
 from tests.dialogue_harness import HELDOUT, Client, Report, evaluate
 
-# Measured on 2026-11-29: success en 75.6%, ro 77.8%, ru 68.9%; answers en 88.3%, ro 87.1%, ru 85.6%
+# Measured on 2026-11-29: success en 75.6%, ro 77.8%, ru 68.9%; answers en 88.3%, ro 87.1%, ru 85.1%
 # (the code before this work: 4.4%, 0%, 0%; 23.9%, 14.5%, 25.0%). A few points of margin, no more.
 MIN_SUCCESS = {"en": 0.70, "ro": 0.72, "ru": 0.64}
 MIN_ANSWER_ACCURACY = {"en": 0.85, "ro": 0.84, "ru": 0.82}
