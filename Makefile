@@ -56,7 +56,7 @@ validate: setup
 
 spacy: $(SPACY) $(CATALOGUE_NLU)
 
-$(SPACY): $(CATALOGUE) nlp/build_spacy.py nlp/text.py | setup
+$(SPACY): $(CATALOGUE) nlp/build_spacy.py folding/__init__.py | setup
 	$(PY) -m nlp.build_spacy data/catalogue build/spacy/lifeevents
 
 $(CATALOGUE_NLU): $(CATALOGUE) $(wildcard data/nlu/*.yml) nlp/build_training.py | setup
@@ -64,7 +64,7 @@ $(CATALOGUE_NLU): $(CATALOGUE) $(wildcard data/nlu/*.yml) nlp/build_training.py 
 
 train: $(MODEL)
 
-$(MODEL): $(SPACY) $(CATALOGUE_NLU) config.yml domain.yml $(wildcard data/nlu/*.yml) data/rules.yml nlp/components.py nlp/classifier.py nlp/text.py | setup
+$(MODEL): $(SPACY) $(CATALOGUE_NLU) config.yml domain.yml $(wildcard data/nlu/*.yml) data/rules.yml nlp/components.py nlp/classifier.py folding/__init__.py | setup
 	$(RASA) train --config config.yml --domain domain.yml --data $(RASA_DATA) --out models \
 	  --fixed-model-name assistant
 

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 
 from actions.state import UNKNOWN
 from catalogue_client import Locality, Option, Question, Relation
-from nlp.text import fold, name_positions, phrase_in, phrase_positions, stem, words
+from folding import fold, name_positions, phrase_in, phrase_positions, stem, words
 
 YES_WORDS = frozenset(
     ["yes", "yeah", "yep", "yup", "yea", "sure", "ofc", "correct", "right", "true", "absolutely", "definitely"]

@@ -14,7 +14,7 @@ from actions.phrases import say
 from actions.reading import Reading
 from actions.state import UNKNOWN
 from catalogue_client import LifeEvent, Locality, Service
-from nlp.text import fold, phrase_in, words
+from folding import fold, phrase_in, words
 
 BENEFIT_WORDS = (
     "allowance",

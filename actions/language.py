@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from nlp.text import fold, words
+from folding import fold, words
 
 ROMANIAN_LETTERS = set("ăâîșțşţ")
 ROMANIAN_WORDS = {

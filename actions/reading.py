@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from actions.answers import locality_in, polarity, read_answer
 from actions.state import UNKNOWN, Stage
 from catalogue_client import Locality, Question
-from nlp.text import words
+from folding import words
 
 LIFE_EVENT_PREFIX = "life_event_"
 FOLLOWUPS = ("ask_cost", "ask_online", "ask_office", "ask_documents", "ask_deadline", "ask_amount")

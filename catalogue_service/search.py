@@ -11,15 +11,13 @@ requested language counts fully, the other languages at half weight, so
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
 
 from catalogue_service.content import Content
-from nlp.text import fold
+from folding import STEM_LENGTH, WORD, fold
 
-STEM_LENGTH = 5
 FIELD_WEIGHTS = {"title": 3.0, "keywords": 2.0, "body": 1.0}
 OTHER_LANGUAGE_WEIGHT = 0.5
 STOP_WORDS = {
@@ -27,7 +25,6 @@ STOP_WORDS = {
     "ro": {"de", "si", "la", "in", "a", "al", "ale", "cu", "pe", "pentru", "sau", "un", "o", "ce", "cum"},
     "ru": {"и", "в", "на", "с", "по", "для", "или", "не", "как", "что", "я", "мне", "о"},
 }
-WORD = re.compile(r"\w+", re.UNICODE)
 
 
 def terms(text: str, lang: str | None = None) -> list[str]:

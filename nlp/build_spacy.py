@@ -23,7 +23,7 @@ import spacy
 
 import nlp.spacy_components  # noqa: F401 - registers catalogue_norms
 from catalogue_service.content import Content, load
-from nlp.text import stem, words
+from folding import stem, words
 
 LANGUAGES = ("en", "ro", "ru")
 

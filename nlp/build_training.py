@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 
 from catalogue_service.content import Content, load
-from nlp.text import fold
+from folding import fold
 
 LANGUAGES = ("en", "ro", "ru")
 UNSAFE = str.maketrans({"[": " ", "]": " ", "{": " ", "}": " "})

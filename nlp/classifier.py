@@ -33,7 +33,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.naive_bayes import ComplementNB
 from sklearn.svm import LinearSVC
 
-from nlp.text import fold, stems
+from folding import fold, stems
 
 log = logging.getLogger(__name__)
 LIFE_EVENTS_KEY = "life_events"  # in the parse result: the life events named clause by clause

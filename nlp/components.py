@@ -20,8 +20,8 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 import nlp.spacy_components  # noqa: F401 - registers catalogue_norms before Rasa loads the pipeline
+from folding import fold
 from nlp import rasa_speedups
-from nlp.text import fold
 
 rasa_speedups.apply()
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from nlp.text import stem
+from folding import stem
 
 
 @Language.component("catalogue_norms")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from catalogue_service.content import Content
 from catalogue_service.search import terms
 from catalogue_service.views import Views, distance_km
-from nlp.text import fold
+from folding import fold
 
 
 def test_missing_translation_falls_back_to_english() -> None:

@@ -1,4 +1,5 @@
-"""Text folding shared by search, NLU and actions: case, diacritics and crude word endings ignored."""
+"""Text folding shared by the catalogue's search, the NLU and the actions: case, diacritics and
+crude word endings ignored. A package of its own below all of them, so none imports another's."""
 
 from __future__ import annotations
 
