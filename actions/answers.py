@@ -248,6 +248,11 @@ def _by_words(question: Question, tokens: list[str], labels: bool = True, places
     return set()
 
 
+def _number(token: str) -> float | None:
+    """A number written in digits ("35", "1,5") or in words ("ten", "zece", "десять")."""
+    return float(token.replace(",", ".")) if NUMBER.fullmatch(token) else NUMBER_WORDS.get(token)
+
+
 UNITS = {  # a unit word's first letters -> months it counts
     **dict.fromkeys(("year", "an", "ani", "anul", "anu", "год", "года", "лет", "годик"), 12.0),
     **dict.fromkeys(("month", "luna", "luni", "месяц", "мес"), 1.0),
@@ -281,7 +286,7 @@ def numbers_in(text: str, question: Question) -> list[float]:
     tokens = words(text)
     found = []
     for index, token in enumerate(tokens):
-        value = float(token.replace(",", ".")) if NUMBER.fullmatch(token) else NUMBER_WORDS.get(token)
+        value = _number(token)
         if value is None or value in named:
             continue
         given_unit = unit_next_to(tokens, index)
@@ -325,7 +330,7 @@ def counted_fact(text: str, question: Question) -> str | None:
     asked_words = {stem(word) for word in words(question.text) if len(word) >= 5}
     tokens = words(text)
     for index, token in enumerate(tokens):
-        value = float(token.replace(",", ".")) if NUMBER.fullmatch(token) else NUMBER_WORDS.get(token)
+        value = _number(token)
         if value is None:
             continue
         around = tokens[max(0, index - 1) : index] + tokens[index + 1 : index + 3]

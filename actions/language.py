@@ -112,15 +112,19 @@ def detect(text: str) -> str | None:
     cyrillic = sum(1 for ch in letters if "\u0400" <= ch <= "\u04ff")
     if cyrillic / len(letters) > 0.3:
         return "ru"
-    tokens = words(text)
-    with_diacritics = sum(1 for word in text.casefold().split() if set(word) & ROMANIAN_LETTERS)
-    romanian = sum(1 for t in tokens if t in ROMANIAN_WORDS) + with_diacritics
-    english = sum(1 for t in tokens if t in ENGLISH_WORDS)
+    romanian, english = latin_signals(text, words(text))
     if romanian > english:
         return "ro"
     if english > romanian:
         return "en"
     return None
+
+
+def latin_signals(text: str, tokens: list[str]) -> tuple[int, int]:
+    """How many words say Romanian (its words, its diacritics) and how many say English."""
+    with_diacritics = sum(1 for word in text.casefold().split() if set(word) & ROMANIAN_LETTERS)
+    romanian = sum(1 for t in tokens if t in ROMANIAN_WORDS) + with_diacritics
+    return romanian, sum(1 for t in tokens if t in ENGLISH_WORDS)
 
 
 def requested(text: str) -> str | None:
@@ -146,9 +150,7 @@ def clearly_written_in(text: str) -> str | None:
         return "ru"
     if cyrillic_words:
         return None
-    with_diacritics = sum(1 for word in text.casefold().split() if set(word) & ROMANIAN_LETTERS)
-    romanian = sum(1 for t in tokens if t in ROMANIAN_WORDS) + with_diacritics
-    english = sum(1 for t in tokens if t in ENGLISH_WORDS)
+    romanian, english = latin_signals(text, tokens)
     if romanian - english >= 2:
         return "ro"
     if english - romanian >= 2:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 WORD = re.compile(r"\w+", re.UNICODE)
 STEM_LENGTH = 5
@@ -38,12 +39,17 @@ def phrase_in(phrase: str, text: str) -> bool:
 def phrase_positions(phrase: str, have: list[str]) -> list[int]:
     """Where `phrase` starts among the folded words `have` (matched as `phrase_in` does)."""
     wanted = [stem(w) if len(w) >= STEM_LENGTH else w for w in words(phrase)]
+    return _starts(wanted, have, _word_matches)
+
+
+def _starts(wanted: list[str], have: list[str], matches: Callable[[str, str], bool]) -> list[int]:
+    """Where the words `wanted` start, in order, among `have`, each word compared by `matches`."""
     if not wanted:
         return []
     return [
         start
         for start in range(len(have) - len(wanted) + 1)
-        if all(_word_matches(w, have[start + i]) for i, w in enumerate(wanted))
+        if all(matches(w, have[start + i]) for i, w in enumerate(wanted))
     ]
 
 
@@ -63,14 +69,7 @@ def name_positions(name: str, have: list[str]) -> list[int]:
     each word of the name, less its last letter, begins a word at most one letter longer than it
     ("Италия" finds "в Италии", "Moscova" finds "Moscovei"); "Romania" does not find "romana",
     "Сороки" not "сорок", "Paris" not "parinte". Names of four letters or fewer match whole."""
-    wanted = words(name)
-    if not wanted:
-        return []
-    return [
-        start
-        for start in range(len(have) - len(wanted) + 1)
-        if all(_name_word_matches(w, have[start + i]) for i, w in enumerate(wanted))
-    ]
+    return _starts(words(name), have, _name_word_matches)
 
 
 def _name_word_matches(wanted: str, word: str) -> bool:

@@ -93,13 +93,19 @@ def bot_messages(page: Page):  # type: ignore[no-untyped-def]
     return page.locator("[data-lifeevents-widget] .msg.bot")
 
 
-def test_a_conversation_with_buttons_survives_a_reload(page: Page, site: str) -> None:
+def open_and_write(page: Page, site: str, text: str):  # type: ignore[no-untyped-def]
+    """Open the widget on the Romanian page, send `text`, wait for the first answer; the input field."""
     page.goto(f"{site}/ro.html")
     page.locator("[data-lifeevents-widget] .launcher").click()
     field = page.locator("[data-lifeevents-widget] input")
-    field.fill("Soția a născut ieri o fetiță la Cahul, ce acte trebuie?")
+    field.fill(text)
     field.press("Enter")
     expect(bot_messages(page).first).to_contain_text("Am înțeles", timeout=20000)
+    return field
+
+
+def test_a_conversation_with_buttons_survives_a_reload(page: Page, site: str) -> None:
+    open_and_write(page, site, "Soția a născut ieri o fetiță la Cahul, ce acte trebuie?")
     groups = page.locator("[data-lifeevents-widget] .buttons")
     expect(groups.first).to_be_visible()
     buttons = groups.nth(groups.count() - 1).locator("button")  # this question's, not whatever comes last later
@@ -381,12 +387,7 @@ def test_a_russian_speaker_on_a_romanian_page_is_answered_in_russian(page: Page,
 
 
 def test_a_citizen_can_start_afresh_or_forget_the_conversation(page: Page, site: str, assistant: Stack) -> None:
-    page.goto(f"{site}/ro.html")
-    page.locator("[data-lifeevents-widget] .launcher").click()
-    field = page.locator("[data-lifeevents-widget] input")
-    field.fill("am pierdut locul de muncă, IDNP 2002001234563")
-    field.press("Enter")
-    expect(bot_messages(page).first).to_contain_text("Am înțeles", timeout=20000)
+    field = open_and_write(page, site, "am pierdut locul de muncă, IDNP 2002001234563")
     first_id = page.evaluate("() => JSON.parse(Object.values(localStorage)[0]).sender")
 
     page.locator("[data-lifeevents-widget] .fresh").click()  # "Conversație nouă"
