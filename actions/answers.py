@@ -161,9 +161,13 @@ TOKEN = re.compile(r"\w+|[,.;:!?()]+")
 APOSTROPHES = re.compile(r"['’`]")
 
 
+DOUBLED = re.compile(r"([b-df-hj-np-tv-z])\1+", re.IGNORECASE)  # Latin consonants: "aplly", "adress"
+
+
 def plain(text: str) -> str:
-    """ "don't" as "dont": the way people type it either way."""
-    return APOSTROPHES.sub("", text)
+    """Text as people type it either way: "don't" as "dont", "oficialy" as "officially" (a doubled
+    Latin consonant counts once, on both sides of a comparison)."""
+    return DOUBLED.sub(r"\1", APOSTROPHES.sub("", text))
 
 
 def _tokens(text: str) -> list[str]:
@@ -205,7 +209,7 @@ def option_evidence(
     found = [(phrase, phrase_positions(plain(phrase), tokens)) for phrase in phrases]
     places = option.place_names + (MOLDOVA if option.place == "moldova" and places_after_in else ())
     for name in places:  # by the way, only "in Spain" tells where; "from Spain", "a Romanian citizen" do not
-        positions = name_positions(name, tokens)
+        positions = name_positions(plain(name), tokens)
         if places_after_in:
             positions = [p for p in positions if set(tokens[max(0, p - 2) : p]) & LOCATIVES]
         found.append((name, positions))
@@ -425,15 +429,15 @@ def _content_stems(text: str) -> set[str]:
 def _echoes(question: Question, tokens: list[str]) -> bool:
     """ "I served in the army" to "Did you do military service?": the question's own words, said
     without a negation (a negation is read as "no" before this)."""
-    return bool(_content_stems(" ".join(tokens)) & _content_stems(question.text))
+    return bool(_content_stems(" ".join(tokens)) & _content_stems(plain(question.text)))
 
 
 def _by_label_word(question: Question, tokens: list[str]) -> str | None:
     """A word of one option's label that no other option's label (nor the question) has:
     "renting" for "Renting a home", "cooperative" for "Another type of company (…cooperative…)"."""
     said = {t[:ECHO_STEM] for i, t in enumerate(tokens) if len(t) >= ECHO_STEM and not _negated(tokens, i)}
-    shared = _content_stems(question.text)
-    labels = {option.id: _content_stems(option.label) for option in question.options}
+    shared = _content_stems(plain(question.text))
+    labels = {option.id: _content_stems(plain(option.label)) for option in question.options}
     found = set()
     for option_id, stems in labels.items():
         others = set().union(*(s for other, s in labels.items() if other != option_id))

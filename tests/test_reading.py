@@ -148,6 +148,19 @@ def test_the_questions_own_words_and_a_label_word_answer_it() -> None:
     assert read_answer(housing, "not renting") is None
 
 
+def test_doubled_letters_typed_once_still_match() -> None:
+    insured = Question(
+        "insured",
+        "yes_no",
+        "Is the parent insured?",
+        (Option("yes", "Yes", None, ("works officially",)), Option("no", "No", None, ("unemployed",))),
+        (),
+    )
+    assert read_answer(insured, "she works oficialy as a teacher") == "yes"
+    assert read_answer(insured, "she is unnemployed") == "no"
+    assert read_answer(CONTRIBUTIONS, "only 11 years") == "no", "digits are never collapsed"
+
+
 def test_option_words_and_abbreviations() -> None:
     assert read_answer(LEGAL_FORM, "SRL") == "srl"
     assert read_answer(LEGAL_FORM, "хочу открыть ИП") == "individual_entrepreneur"
