@@ -201,8 +201,11 @@ def _read_life_event(message: Message, state: State) -> Reading | None:
             return Reading(CLARIFY)
         return Reading(START, events[0], tuple(events[1:]))
     other = _clear_other_event(message, state)
+    after_guide_question = state.stage not in (None, Stage.ASKING) and _asks(message)
     if other is None:
+        if state.life_event in events and after_guide_question and message.followup:
+            return Reading(FOLLOWUP, message.followup)  # "where do I go for the funeral allowance?"
         return Reading(SAME_EVENT) if state.life_event in events else None
-    if state.stage != Stage.ASKING and _asks(message):  # after the guide a question is about the guide
+    if after_guide_question:  # after the guide a question is about the guide
         return Reading(FOLLOWUP, message.followup or "ask_documents")
     return Reading(PROPOSE, other)

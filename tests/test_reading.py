@@ -229,6 +229,8 @@ def test_after_the_guide_questions_are_about_the_guide() -> None:
     assert r.read(r.Message("da, m-a ajutat", "affirm", 0.8), guided) == r.Reading(r.FEEDBACK, "yes")
     same = r.Message("how much money from the unemployment benefit", "life_event_job_loss", 0.86)
     assert r.read(same, guided) == r.Reading(r.SAME_EVENT)
+    where = r.Message("куда идти за пособием на погребение?", "life_event_job_loss", 0.6, followup="ask_office")
+    assert r.read(where, guided) == r.Reading(r.FOLLOWUP, "ask_office")
     other = r.Message("and my father died yesterday", "life_event_death", 0.9)
     assert r.read(other, guided) == r.Reading(r.PROPOSE, "death")
     question = r.Message(
