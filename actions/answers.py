@@ -15,7 +15,7 @@ from collections.abc import Iterable
 
 from actions.state import UNKNOWN
 from catalogue_client import Locality, Option, Question, Relation
-from folding import fold, name_positions, phrase_in, phrase_positions, stem, words
+from folding import fold, name_positions, phrase_in, phrase_positions, phrase_spans, stem, words
 
 YES_WORDS = frozenset(
     ["yes", "yeah", "yep", "yup", "yea", "sure", "ofc", "correct", "right", "true", "absolutely", "definitely"]
@@ -30,7 +30,32 @@ NEGATORS = frozenset(
     + ["havent", "hasnt", "wont", "cant", "t", "nu", "n", "nici", "niciodata", "fara", "nam"]
     + ["не", "нет", "ни", "никогда", "без", "нету"]
 )
-NEGATION_REACH = 3  # words after a negator that it turns around
+BUT = frozenset(["but", "however", "though", "dar", "insa", "но", "однако"])
+FROM = frozenset(["from", "din", "из"])
+CAME_BACK = frozenset(
+    [
+        "came",
+        "back",
+        "returned",
+        "intors",
+        "intoarsa",
+        "intorsi",
+        "venit",
+        "вернулся",
+        "вернулась",
+        "вернулись",
+        "приехал",
+        "приехала",
+        "приехали",
+    ]
+)
+ONLY = frozenset(["only", "just", "doar", "numai", "только", "лишь"])
+ARTICLES = frozenset(["the", "a", "an", "my", "un", "o", "mea", "meu", "мой", "моя", "мое"])
+NEGATION_REACH = 3
+PHRASE_GAP = (
+    1  # a word the citizen adds inside an option's phrase: "get a (driving) licence", "nu vrea sa (ne) divortam"
+)
+# words after a negator that it turns around
 MOLDOVA = ("Moldova", "Молдова", "RM")  # named "in Moldova" by the way, it answers a `place: moldova` option
 LOCATIVES = frozenset(["in", "at", "la", "в", "во", "from", "din", "из"])
 AFTER_NEGATORS = frozenset(["нет", "нету", "nu", "none", "nope"])  # "машины нет", "copii nu avem"
@@ -157,6 +182,7 @@ LEADING_PARTICLE = re.compile(r"^\W*(\w+)\s*[,.!;:—–-]+")
 
 
 CLAUSE_END = "|"  # stands for a comma or a full stop: a negation does not reach past it
+NEVER_BETWEEN = NEGATORS | AFTER_NEGATORS | {CLAUSE_END, "", "but", "dar", "insa", "но", "а"}  # inside a phrase
 TOKEN = re.compile(r"\w+|[,.;:!?()]+")
 APOSTROPHES = re.compile(r"['’`]")
 
@@ -199,25 +225,23 @@ def _negated(tokens: list[str], position: int) -> bool:
 
 
 def option_evidence(
-    option: Option, tokens: list[str], labels: bool = True, places_after_in: bool = False
+    option: Option, tokens: list[str], labels: bool = True, places_after_in: bool = False, places: bool = True
 ) -> tuple[set[int], bool]:
     """Where the option's words appear in the message affirmed (the words' positions), and
-    whether they appear negated."""
+    whether they appear negated. `places`: whether place names count as the option's words."""
     affirmed: set[int] = set()
     negated = False
     phrases = ((option.label,) if labels else ()) + option.keywords
-    found = [(phrase, phrase_positions(plain(phrase), tokens)) for phrase in phrases]
-    places = option.place_names + (MOLDOVA if option.place == "moldova" and places_after_in else ())
-    for name in places:  # by the way, only "in Spain" tells where; "from Spain", "a Romanian citizen" do not
+    found = [(phrase, phrase_spans(plain(phrase), tokens, PHRASE_GAP, NEVER_BETWEEN, NEGATORS)) for phrase in phrases]
+    names = option.place_names + (MOLDOVA if option.place == "moldova" and places_after_in else ())
+    for name in names if places else ():  # by the way, only "in Spain" tells where, not "a Romanian citizen"
         positions = name_positions(plain(name), tokens)
         if places_after_in:
-            positions = [p for p in positions if set(tokens[max(0, p - 2) : p]) & LOCATIVES]
-        found.append((name, positions))
-    for phrase, positions in found:
-        phrase_tokens = words(plain(phrase))
-        carries_negation = bool(set(phrase_tokens) & (NEGATORS | AFTER_NEGATORS))
-        for position in positions:
-            end = position + len(phrase_tokens)
+            positions = [p for p in positions if _located(tokens, p)]
+        found.append((name, [(p, p + len(words(plain(name)))) for p in positions]))
+    for phrase, spans in found:
+        carries_negation = bool(set(words(plain(phrase))) & (NEGATORS | AFTER_NEGATORS))
+        for position, end in spans:
             negated_after = end < len(tokens) and tokens[end] in AFTER_NEGATORS
             if not carries_negation and (_negated(tokens, position) or negated_after):
                 negated = True
@@ -226,20 +250,54 @@ def option_evidence(
     return affirmed, negated
 
 
-def _by_words(question: Question, tokens: list[str], labels: bool = True, places_after_in: bool = False) -> set[str]:
-    """The options the message's words point to: affirmed ones, or the others when some are negated."""
+def _located(tokens: list[str], position: int) -> bool:
+    """Whether the place name at `position` says where something is or came from ("in Spain", "a
+    car from Germany"), not where the citizen came back from ("I came back from Spain")."""
+    before = tokens[max(0, position - 2) : position]
+    if not set(before) & LOCATIVES:
+        return False
+    return not (set(before) & FROM and set(tokens[max(0, position - 4) : position]) & CAME_BACK)
+
+
+def _after_only(tokens: list[str], position: int) -> bool:
+    """Whether "only"/"doar"/"только" stands just before the word at `position` ("only the ID")."""
+    before = [token for token in tokens[max(0, position - 3) : position] if token not in ARTICLES]
+    return bool(before) and before[-1] in ONLY
+
+
+def _by_words(
+    question: Question, tokens: list[str], labels: bool = True, places_after_in: bool = False, places: bool = True
+) -> set[str]:
+    """The options the message's words point to: affirmed ones, or the others when some are negated.
+    An option's own words outweigh a place name ("worked in Russia, but without contributions")."""
     spans: dict[str, set[int]] = {}
     negated = set()
     for option in question.options:
-        where, no = option_evidence(option, tokens, labels, places_after_in)
+        where, no = option_evidence(option, tokens, labels, places_after_in, places)
         if where:
             spans[option.id] = where
         if no:
             negated.add(option.id)
     affirmed = set(spans) - negated
+    if places and len(affirmed) > 1:
+        by_words = {
+            o.id for o in question.options if o.id in affirmed and option_evidence(o, tokens, labels, places=False)[0]
+        }
+        if by_words:
+            affirmed = by_words
+    buts = [i for i, token in enumerate(tokens) if token in BUT]
+    after_but = {o for o in affirmed if buts and min(spans[o]) > buts[-1]}
+    if len(after_but) == 1 and affirmed - after_but:  # "worked in Russia, but without papers"
+        return after_but
     abroad, home = _place_option(question, "abroad"), _place_option(question, "moldova")
     if abroad in affirmed and home in affirmed:  # "married in Germany, to register it in Moldova"
         affirmed.discard(home)
+    only = {option_id for option_id in affirmed if _after_only(tokens, min(spans[option_id]))}
+    if len(only) == 1:  # "only the ID card, the passport was at home"
+        return only
+    for option in question.options:  # "the ID card and the passport" is "both"
+        if option.combines and set(option.combines) <= affirmed:
+            return {option.id}
     for option_id in affirmed:  # the most specific wins: "ID and passport" covers "ID" and "passport"
         if all(spans[other] <= spans[option_id] for other in affirmed):
             return {option_id}
@@ -327,23 +385,58 @@ def _counted(question: Question, text: str) -> str | None:
 def counted_fact(text: str, question: Question) -> str | None:
     """A count given by the way, with what it counts ("only 10 years of work" for "at least 15
     years of contributions?", "12 работников" for "will you have employees?"): yes or no; None
-    without a number next to a unit of time or to a word of the question."""
+    without a number next to a unit of time or to a word of the question, for an age ("am 61 de
+    ani") and when several counts are given ("10 years in Italy and 8 here" is not for us to add)."""
     if question.at_least is None or question.type != "yes_no":
         return None
     asked_unit = _unit(words(question.text))
     asked_words = {stem(word) for word in words(question.text) if len(word) >= 5}
     tokens = words(text)
+    counts = []
     for index, token in enumerate(tokens):
         value = _number(token)
-        if value is None:
+        if value is None or _is_age(tokens, index):
             continue
         around = tokens[max(0, index - 1) : index] + tokens[index + 1 : index + 3]
         given_unit = unit_next_to(tokens, index)
         if given_unit is not None and asked_unit is not None:
-            return "yes" if value * given_unit / asked_unit >= question.at_least else "no"
-        if given_unit is None and asked_unit is None and {stem(word) for word in around} & asked_words:
-            return "yes" if value >= question.at_least else "no"
-    return None
+            counts.append(value * given_unit / asked_unit)
+        elif given_unit is None and asked_unit is None and {stem(word) for word in around} & asked_words:
+            counts.append(value)
+    if len(counts) != 1:
+        return None
+    return "yes" if counts[0] >= question.at_least else "no"
+
+
+AGE_BEFORE = frozenset(
+    [
+        "am",
+        "im",
+        "aged",
+        "turning",
+        "turned",
+        "turn",
+        "implinesc",
+        "implineste",
+        "мне",
+        "ему",
+        "ей",
+        "исполнилось",
+        "исполняется",
+    ]
+)
+COUNTED_AFTER = frozenset(["de", "of", "стажа", "стаж", "работы"])  # "am 35 de ani de stagiu" counts work
+
+
+def _is_age(tokens: list[str], index: int) -> bool:
+    """Whether the number at `index` is the citizen's age: "I'm 61", "am 61 de ani", "мне 61 год",
+    "61 years old" — not "am 35 de ani de stagiu"."""
+    after = tokens[index + 1 : index + 4]
+    unit_at = next((i for i, word in enumerate(after) if _unit([word])), None)
+    if unit_at is not None and after[unit_at + 1 : unit_at + 2] == ["old"]:
+        return True
+    following = after[unit_at + 1 : unit_at + 2] if unit_at is not None else []
+    return bool(set(tokens[max(0, index - 1) : index]) & AGE_BEFORE) and not set(following) & COUNTED_AFTER
 
 
 def by_position(question: Question, text: str) -> str | None:
@@ -451,6 +544,7 @@ def facts_in(
     text: str,
     relations: Iterable[Relation] = (),
     localities: Iterable[Locality] = (),
+    places: bool = True,
 ) -> dict[str, str]:
     """Answers a message gives by the way, to questions not asked yet: option words, relations, a locality.
 
@@ -459,14 +553,14 @@ def facts_in(
     """
     tokens = _tokens(text)
     related = {r.id for r in relations if any(phrase_in(word, text) for word in r.keywords)}
-    locality = locality_in(text, localities)
+    locality = locality_in(text, localities) if places else None
     answers: dict[str, str] = {}
     for question in questions:
         if question.type == "locality":
             if locality:
                 answers[question.id] = locality
             continue
-        found = _by_words(question, tokens, labels=question.type == "choice", places_after_in=True)
+        found = _by_words(question, tokens, labels=question.type == "choice", places_after_in=True, places=places)
         found |= {o.id for o in question.options if set(o.relations) & related}
         counted = counted_fact(text, question)
         if counted:

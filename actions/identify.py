@@ -19,11 +19,12 @@ CLOSE_MATCH = 20.0  # a search score below this is a coincidence of words ("gun 
 MAX_SUGGESTIONS = 3
 
 
-async def take_facts(turn: Turn, event: LifeEvent, localities: list[Locality], locality: bool = True) -> None:
-    """Whatever the message says that answers a question of `event` not answered yet."""
+async def take_facts(turn: Turn, event: LifeEvent, localities: list[Locality], places: bool = True) -> None:
+    """Whatever the message says that answers a question of `event` not answered yet; `places`:
+    whether a town or a country named counts (not in an answer to another question)."""
     relations = await call(catalogue().relations, lang=turn.lang)
-    open_questions = [q for q in event.questions if q.id not in turn.answers and (locality or q.type != "locality")]
-    given = facts_in(open_questions, turn.text, relations, localities)
+    open_questions = [q for q in event.questions if q.id not in turn.answers]
+    given = facts_in(open_questions, turn.text, relations, localities, places)
     if given:
         turn.set("answers", {**turn.answers, **given})
 

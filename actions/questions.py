@@ -19,8 +19,8 @@ async def answer(turn: Turn, reading: Reading, event: LifeEvent | None, localiti
     assert question is not None
     turn.answer(question.id, reading.value)
     turn.understood()
-    if not turn.payload:  # a town in an answer is where something happened, not where the citizen lives
-        await take_facts(turn, event, localities, locality=False)
+    if not turn.payload:  # a place in an answer is where that happened ("the army in Odesa"), nothing more
+        await take_facts(turn, event, localities, places=False)
     await advance(turn, event)
 
 

@@ -38,6 +38,7 @@ class Option:
     place: str | None = None  # "abroad" or "moldova": a place named in an answer picks this option
     yes_no: str | None = None  # on a choice option: the option a plain "yes" or "no" picks
     place_names: tuple[str, ...] = ()  # "abroad": every foreign place's names, in every language
+    combines: tuple[str, ...] = ()  # the options that, named together, give this one ("both")
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Option:
@@ -50,6 +51,7 @@ class Option:
             data.get("place"),
             data.get("yes_no"),
             tuple(data.get("place_names") or []),
+            tuple(data.get("combines") or []),
         )
 
 

@@ -278,6 +278,18 @@ class _Checker:
                     self.problem(file, f"{where}.place", f"place must be one of {', '.join(PLACES)}")
                 if "yes_no" in option and (kind != "choice" or str(option["yes_no"]) not in ("yes", "no")):
                     self.problem(file, f"{where}.yes_no", "yes_no (yes or no) is for the options of a choice question")
+                combines = option.get("combines", [])
+                if combines and (
+                    kind != "choice"
+                    or not isinstance(combines, list)
+                    or len(combines) < 2
+                    or not {str(c) for c in combines} <= set(map(str, option_ids)) - {str(option.get("id"))}
+                ):
+                    self.problem(
+                        file,
+                        f"{where}.combines",
+                        "combines lists two or more other options of the same choice question",
+                    )
                 relations = option.get("relations", [])
                 if not isinstance(relations, list):
                     self.problem(file, f"{where}.relations", "relations must be a list of relation ids")

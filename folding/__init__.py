@@ -42,6 +42,40 @@ def phrase_positions(phrase: str, have: list[str]) -> list[int]:
     return _starts(wanted, have, _word_matches)
 
 
+def phrase_spans(
+    phrase: str,
+    have: list[str],
+    gap: int = 0,
+    never_between: frozenset[str] = frozenset(),
+    tight_after: frozenset[str] = frozenset(),
+) -> list[tuple[int, int]]:
+    """Where `phrase` is among the folded words `have`, as (start, end) spans, matched as
+    `phrase_in` does but with up to `gap` other words between two of its words ("get a driving
+    licence" for "get a licence"), none of them in `never_between` (a "not" changes the meaning),
+    and none right after a phrase word in `tight_after` ("не молдаванин" is not "нет, оба молдаване")."""
+    phrase_words = words(phrase)
+    wanted = [stem(w) if len(w) >= STEM_LENGTH else w for w in phrase_words]
+    if not wanted:
+        return []
+
+    def end_from(index: int, at: int) -> int | None:
+        if index == len(wanted):
+            return at
+        allowed = gap if index and phrase_words[index - 1] not in tight_after else 0
+        for skipped in range(allowed + 1):
+            position = at + skipped
+            if position >= len(have) or (skipped and have[position - 1] in never_between):
+                return None
+            if _word_matches(wanted[index], have[position]):
+                end = end_from(index + 1, position + 1)
+                if end is not None:
+                    return end
+        return None
+
+    spans = [(start, end_from(0, start)) for start in range(len(have))]
+    return [(start, end) for start, end in spans if end is not None]
+
+
 def _starts(wanted: list[str], have: list[str], matches: Callable[[str, str], bool]) -> list[int]:
     """Where the words `wanted` start, in order, among `have`, each word compared by `matches`."""
     if not wanted:

@@ -197,6 +197,74 @@ def test_facts_given_by_the_way_fill_later_questions_but_a_bare_yes_does_not() -
     assert facts_in([CONTRIBUTIONS], "my father only has about 10 years of official work") == {"min_contribution": "no"}
 
 
+DOCUMENT = Question(
+    "document",
+    "choice",
+    "Which document do you need?",
+    (
+        Option("id_card", "Identity card", None, ("ID card", "buletin", "удостоверение")),
+        Option("passport", "Passport", None, ("passport", "pașaport", "паспорт")),
+        Option("both", "Both", None, ("both",), combines=("id_card", "passport")),
+    ),
+    (),
+)
+WORKED_ABROAD = Question(
+    "worked_abroad",
+    "yes_no",
+    "Did you work and pay contributions in another country?",
+    (
+        Option("yes", "Yes", None, ("abroad",), place="abroad", place_names=("Russia", "Россия", "Odesa")),
+        Option("no", "No", None, ("without papers", "неофициально", "only in Moldova"), place="moldova"),
+    ),
+    (),
+)
+LICENCE = Question(
+    "licence",
+    "choice",
+    "Do you have a driving licence?",
+    (
+        Option("none", "No, I need one", None, ("don't have a licence", "получить права")),
+        Option("moldovan", "A Moldovan licence", None, ("Moldovan licence", "не просрочены")),
+    ),
+    (),
+)
+ORIGIN = Question(
+    "origin",
+    "choice",
+    "Which car?",
+    (
+        Option("new", "A new car", None, ("dealer",)),
+        Option("imported", "Brought from abroad", None, (), place="abroad", place_names=("Spain", "Germany")),
+    ),
+    (),
+)
+
+
+def test_options_named_together_only_one_and_a_word_added_inside_a_phrase() -> None:
+    assert read_answer(DOCUMENT, "the id card and also a pasport") == "both"
+    assert read_answer(DOCUMENT, "и паспорт и булетин... удостоверение тоже") == "both"
+    assert read_answer(DOCUMENT, "only the id card, the passport was at home") == "id_card"
+    assert read_answer(LICENCE, "i dont have a driving licence yet") == "none"
+    assert read_answer(LICENCE, "нужно получить водительские права") == "none"
+    assert read_answer(LICENCE, "нет они просрочены") != "moldovan"  # no gap right after a "not"
+
+
+def test_what_follows_but_decides_and_an_options_words_outweigh_a_place() -> None:
+    assert read_answer(WORKED_ABROAD, "he worked in russia on construction but without papers") == "no"
+    assert read_answer(WORKED_ABROAD, "в россии работал на стройке, но неофициально") == "no"
+    assert read_answer(WORKED_ABROAD, "in Russia, for ten years") == "yes"
+
+
+def test_facts_by_the_way_need_a_place_that_says_where_and_no_age_counts_as_a_record() -> None:
+    assert facts_in([ORIGIN], "i brought a car from Germany") == {"origin": "imported"}
+    assert facts_in([ORIGIN], "I came back from Spain and I am about to buy a car") == {}
+    assert facts_in([WORKED_ABROAD], "I did the army in Odesa", places=False) == {}
+    assert facts_in([CONTRIBUTIONS], "am 61 de ani, cum ma pensionez?") == {}
+    assert facts_in([CONTRIBUTIONS], "am 61 de ani, am lucrat 10 ani in Italia si vreo 8 ani aici") == {}
+    assert facts_in([CONTRIBUTIONS], "da am 35 de ani de stagiu") == {"min_contribution": "yes"}
+    assert facts_in([CONTRIBUTIONS], "мне 63 года, стажа 12 лет") == {"min_contribution": "no"}
+
+
 def asking(question: Question = ABROAD, event: str = "birth") -> r.State:
     return r.State(stage="asking", life_event=event, question=question)
 
