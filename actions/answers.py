@@ -391,7 +391,7 @@ def counted_fact(text: str, question: Question) -> str | None:
         return None
     asked_unit = _unit(words(question.text))
     asked_words = {stem(word) for word in words(question.text) if len(word) >= 5}
-    tokens = words(text)
+    tokens = _tokens(text)  # with clause ends: in "мне 63 года, стажа 12 лет" the age ends at the comma
     counts = []
     for index, token in enumerate(tokens):
         value = _number(token)
