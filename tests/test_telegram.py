@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import os
+import stat
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -14,7 +16,11 @@ from typing import Any
 import pytest
 import requests
 
+from bot.bridge import Bridge as BridgeCore
 from bot.formatting import LIMIT, split, to_html
+from bot.keyboards import assistant_keyboard, drop_keyboards
+from bot.persistence import SQLitePersistence
+from bot.state import State
 from runner.processes import ROOT, base_env, free_port
 from tests.conftest import BRIDGE_TOKEN, RASA_API_TOKEN, Stack
 from tests.fake_telegram import FakeTelegram
@@ -54,10 +60,15 @@ class Bridge:
 
 
 @pytest.fixture(scope="module")
-def telegram(assistant: Stack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[FakeTelegram]:
-    tmp = tmp_path_factory.mktemp("telegram")
+def telegram_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the module's bridge keeps its state (telegram.db)."""
+    return tmp_path_factory.mktemp("telegram")
+
+
+@pytest.fixture(scope="module")
+def telegram(assistant: Stack, telegram_dir: Path) -> Iterator[FakeTelegram]:
     with FakeTelegram() as fake:
-        bridge = Bridge(fake, assistant, tmp)
+        bridge = Bridge(fake, assistant, telegram_dir)
         try:
             fake.wait_for(lambda f: f.sent(method="getUpdates"), timeout=60)
             yield fake
@@ -174,9 +185,6 @@ def test_markup_in_text_is_escaped_and_long_texts_split() -> None:
 
 def test_custom_elements_are_not_sent(tmp_path: Path) -> None:
     """Elements with `custom` and no text (the conversation's language, for the web widget) send nothing."""
-    from bot.state import State
-    from bot.telegram_bridge import Bridge as BridgeCore  # imported here: the module's Bridge is the process
-
     sent: list[str] = []
 
     class Bot:
@@ -279,3 +287,134 @@ def test_forged_webhook_updates_are_refused(webhook_bridge: tuple[FakeTelegram, 
     )
     assert requests.post(url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret-token"}, timeout=10).ok
     fake.wait_for(lambda f: f.sent(chat))  # the genuine update is answered
+
+
+def test_a_keyboard_pressed_again_later_is_ignored_quietly(telegram: FakeTelegram) -> None:
+    """After its answer, a keyboard pressed again (its data already dropped) is neither sent on nor 'expired'."""
+    chat = next(CHATS)
+    telegram.user_says(chat, "I need a passport")
+    question = new_message(telegram, chat, 0, lambda m: m.get("reply_markup"))
+    data = question["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    seen = len(telegram.sent(chat))
+    telegram.user_presses(chat, question, data)
+    new_message(telegram, chat, seen, lambda m: m.get("reply_markup"))
+    answered = len(telegram.sent(method="answerCallbackQuery"))
+    seen = len(telegram.sent(chat))
+    telegram.user_presses(chat, question, data)
+    telegram.wait_for(lambda f: len(f.sent(method="answerCallbackQuery")) > answered)
+    assert not telegram.sent(method="answerCallbackQuery")[-1].get("text"), "no 'button expired' for a second press"
+    telegram.user_says(chat, "thanks")
+    telegram.wait_for(lambda f: any("welcome" in t for t in texts(f, chat)[seen:]))
+    assert not [m for m in telegram.sent(chat)[seen:] if m.get("reply_markup")], "nothing was sent on"
+
+
+def test_an_unknown_button_is_answered_as_expired(telegram: FakeTelegram) -> None:
+    chat = next(CHATS)
+    telegram.user_says(chat, "I need a passport")
+    question = new_message(telegram, chat, 0, lambda m: m.get("reply_markup"))
+    answered = len(telegram.sent(method="answerCallbackQuery"))
+    telegram.user_presses(chat, question, "b" + "0" * 20)  # a key of the bridge's former button table
+    telegram.wait_for(lambda f: len(f.sent(method="answerCallbackQuery")) > answered)
+    assert "no longer valid" in telegram.sent(method="answerCallbackQuery")[-1]["text"]
+
+
+def test_the_bridge_files_are_its_owners_only(telegram: FakeTelegram, telegram_dir: Path) -> None:
+    chat = next(CHATS)
+    telegram.user_says(chat, "I need a passport")
+    new_message(telegram, chat, 0, lambda m: m.get("reply_markup"))
+    files = [f for f in telegram_dir.iterdir() if f.name.startswith("telegram.db")]
+    assert files
+    for path in files:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path.name
+
+
+def test_buttons_work_after_the_bridge_restarts(assistant: Stack, tmp_path: Path) -> None:
+    """The keyboards' data is persisted: a keyboard sent before a restart is answered after it."""
+    (tmp_path / "telegram.db").touch(mode=0o644)  # a file from an older version, readable by others
+    os.chmod(tmp_path / "telegram.db", 0o644)
+    chat = next(CHATS)
+    with FakeTelegram() as fake:
+        bridge = Bridge(fake, assistant, tmp_path)
+        try:
+            fake.user_says(chat, "I need a passport")
+            question = new_message(fake, chat, 0, lambda m: m.get("reply_markup"))
+        finally:
+            bridge.stop()
+        assert bridge.process.returncode == 0, "SIGTERM stops the bridge cleanly (and writes what it keeps)"
+        seen = len(fake.sent(chat))
+        bridge = Bridge(fake, assistant, tmp_path)
+        try:
+            data = question["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+            fake.user_presses(chat, question, data)
+            new_message(fake, chat, seen, lambda m: m.get("reply_markup"))  # the next question
+            assert fake.sent(method="editMessageReplyMarkup"), "the pressed keyboard is removed"
+            assert not any(a.get("text") for a in fake.sent(method="answerCallbackQuery")), "not 'expired'"
+            asked = [m for m in fake.sent(chat) if m["text"] == question["text"]]
+            assert len(asked) == 1, "the update handled before the restart is not handled again"
+        finally:
+            bridge.stop()
+    for path in tmp_path.iterdir():
+        if path.name.startswith("telegram.db"):
+            assert stat.S_IMODE(path.stat().st_mode) == 0o600, path.name
+
+
+def test_webhook_mode_needs_a_secret(assistant: Stack, tmp_path: Path) -> None:
+    with FakeTelegram() as fake:
+        bridge = Bridge(fake, assistant, tmp_path, TELEGRAM_WEBHOOK_URL="https://example.invalid/telegram")
+        assert bridge.process.wait(timeout=60) != 0
+        bridge.stop()
+        assert not fake.sent(method="setWebhook")
+    assert "TELEGRAM_WEBHOOK_SECRET" in (tmp_path / "bridge.log").read_text()
+
+
+# -- the parts alone, without Telegram or Rasa ----------------------------------------------
+def test_callback_data_is_kept_in_the_bridge_file(tmp_path: Path) -> None:
+    keyboards = [("k1", 1.0, {"b1": {"chat": 1, "payload": "/a"}}), ("k2", 2.0, {"b2": {"chat": 2, "payload": "/b"}})]
+    persistence = SQLitePersistence(State(tmp_path / "telegram.db"))
+    asyncio.run(persistence.update_callback_data((keyboards, {"q1": "k1"})))
+    reloaded = SQLitePersistence(State(tmp_path / "telegram.db"))
+    assert asyncio.run(reloaded.get_callback_data()) == (keyboards, {"q1": "k1"})
+    asyncio.run(reloaded.update_callback_data(([("k2", 3.0, keyboards[1][2])], {})))
+    again = asyncio.run(SQLitePersistence(State(tmp_path / "telegram.db")).get_callback_data())
+    assert again == ([("k2", 3.0, keyboards[1][2])], {})
+    assert stat.S_IMODE((tmp_path / "telegram.db").stat().st_mode) == 0o600
+
+
+def test_forget_drops_only_that_chats_keyboards() -> None:
+    from telegram.ext import ExtBot
+
+    bot: Any = ExtBot("123:TEST", arbitrary_callback_data=True)
+    for chat in (1, 2, 1):
+        bot.callback_data_cache.process_keyboard(assistant_keyboard(chat, [{"title": "Yes", "payload": "/yes"}]))
+    drop_keyboards(bot, 1)
+    keyboards, _ = bot.callback_data_cache.persistence_data
+    assert [list(buttons.values()) for _, _, buttons in keyboards] == [[{"chat": 2, "payload": "/yes"}]]
+
+
+def test_a_message_rasa_took_is_not_sent_again_when_its_reply_fails(tmp_path: Path) -> None:
+    """Exactly once: a waiting message leaves the queue as soon as Rasa has it, even if Telegram then fails."""
+    from telegram.error import NetworkError
+
+    received: list[str] = []
+
+    class Rasa:
+        async def send(self, sender: str, text: str, metadata: dict[str, Any]) -> list[dict[str, Any]]:
+            received.append(text)
+            return [{"recipient_id": sender, "text": "Understood"}]
+
+    class Bot:
+        async def send_message(self, chat_id: int, text: str, **_: Any) -> None:
+            raise NetworkError("Bad Gateway")
+
+        async def send_chat_action(self, chat_id: int, action: str) -> None:
+            pass
+
+    rasa: Any = Rasa()
+    context: Any = SimpleNamespace(bot=Bot())
+    state = State(tmp_path / "telegram.db")
+    bridge = BridgeCore(rasa, state, None, None)
+    state.queue(1, "my father died", None)
+    with pytest.raises(NetworkError):
+        asyncio.run(bridge.redeliver(context))
+    asyncio.run(bridge.redeliver(context))
+    assert received == ["my father died"] and not state.waiting()
