@@ -7,6 +7,7 @@ so both run the system the same way.
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -22,6 +23,10 @@ BIN = Path(sys.executable).parent
 
 
 STOP_TIMEOUT = 5.0  # seconds a process gets to stop before it is killed
+# The secret Rasa shows the action server (runner/serve_actions.py): ACTIONS_TOKEN, else one per
+# process that starts servers, so the action server and the endpoints.yml written here always agree.
+ACTIONS_TOKEN = os.environ.get("ACTIONS_TOKEN") or secrets.token_urlsafe(24)
+ACTIONS_HEADER = "X-Actions-Token"
 
 
 def free_port() -> int:
@@ -100,10 +105,13 @@ def catalogue_service(
     return Server("catalogue service", command, f"http://127.0.0.1:{port}/health", log_path=kw.get("log_path"))
 
 
-def action_server(port: int, catalogue_url: str, cache_path: Path | str, **kw: Path) -> Server:
-    command = [str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(port)]
+def action_server(
+    port: int, catalogue_url: str, cache_path: Path | str, token: str = ACTIONS_TOKEN, **kw: Path
+) -> Server:
+    """rasa_sdk's action server, answering only calls that carry `token` (runner/serve_actions.py)."""
+    command = [sys.executable, "-m", "runner.serve_actions", "--actions", "actions", "--port", str(port)]
     host = os.environ.get("ACTIONS_HOST", "127.0.0.1")  # rasa_sdk binds to SANIC_HOST
-    env = base_env(CATALOGUE_URL=catalogue_url, CATALOGUE_CACHE=str(cache_path), SANIC_HOST=host)
+    env = base_env(CATALOGUE_URL=catalogue_url, CATALOGUE_CACHE=str(cache_path), SANIC_HOST=host, ACTIONS_TOKEN=token)
     return Server("action server", command, f"http://127.0.0.1:{port}/health", env, log_path=kw.get("log_path"))
 
 
@@ -118,15 +126,21 @@ def rasa_server(
     **kw: Path,
 ) -> Server:
     """Rasa with its channels (runner/channels.py); browsers may call it only from the `cors`
-    origins; the Telegram bridge's channel needs `bridge_token` (BRIDGE_TOKEN)."""
-    command = [str(BIN / "rasa"), "run", "--model", str(model), "--port", str(port), "--endpoints", str(endpoints)]
-    command += ["--credentials", str(credentials), "--interface", os.environ.get("RASA_INTERFACE", "127.0.0.1")]
+    origins; the Telegram bridge's channel needs `bridge_token` (BRIDGE_TOKEN); the HTTP API is
+    enabled with `api_token`. Secrets travel in the environment, never on the command line
+    (runner/serve_rasa.py hands the API token to Rasa inside the process)."""
+    command = [sys.executable, "-m", "runner.serve_rasa", "run", "--model", str(model), "--port", str(port)]
+    command += ["--endpoints", str(endpoints), "--credentials", str(credentials)]
+    command += ["--interface", os.environ.get("RASA_INTERFACE", "127.0.0.1")]
     if cors:
         command += ["--cors", *cors]
-    if api_token:
-        command += ["--enable-api", "--auth-token", api_token]
+    env = base_env()
+    for name, secret in (("RASA_API_TOKEN", api_token), ("BRIDGE_TOKEN", bridge_token)):
+        if secret:
+            env[name] = secret
+        else:
+            env.pop(name, None)
     url = f"http://127.0.0.1:{port}/webhooks/rest/"
-    env = base_env(BRIDGE_TOKEN=bridge_token) if bridge_token else base_env()
     return Server("Rasa server", command, url, env, log_path=kw.get("log_path"))
 
 
@@ -145,10 +159,16 @@ def widget_server(port: int, **kw: Path) -> Server:
     return Server("web widget", command, f"http://127.0.0.1:{port}/widget.js", log_path=kw.get("log_path"))
 
 
-def write_endpoints(path: Path, action_port: int, tracker_db: Path) -> Path:
-    path.write_text(
+def write_endpoints(path: Path, action_port: int, tracker_db: Path, actions_token: str = ACTIONS_TOKEN) -> Path:
+    """Rasa's endpoints: the action server (with the token it asks for) and the SQLite tracker
+    store. The file holds a secret, so only its owner may read it (0600)."""
+    text = (
         f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n'
-        f"tracker_store:\n  type: runner.tracker_store.SQLiteTrackerStore\n  db: {tracker_db}\n",
-        encoding="utf-8",
+        f'  headers:\n    {ACTIONS_HEADER}: "{actions_token}"\n'
+        f"tracker_store:\n  type: runner.tracker_store.SQLiteTrackerStore\n  db: {tracker_db}\n"
     )
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)  # also when the file was there before with a wider mode
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(text)
     return path
