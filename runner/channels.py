@@ -11,11 +11,15 @@ Before the assistant reads anything they bound what a caller may send: a message
 MAX_MESSAGE characters is answered "too long" without being read or stored; more than
 RATE_PER_CONVERSATION messages a minute to one conversation, or RATE_PER_CLIENT from one address,
 get a 429 with Retry-After. When the assistant produced no answer at all (its action server
-down), the citizen reads "please write again in a minute" in their language, never silence.
+down), the citizen reads "please write again in a minute" in their language, never silence, and
+the turn is rolled back (a `rewind` event, Rasa's UserUtteranceReverted, then `action_listen`):
+the conversation is as if the message had not been sent, so the citizen can simply send it again. A conversation a
+person holds (paused) is left as it is: the message waits for them.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import logging
 import os
@@ -28,9 +32,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import yaml
+from rasa.core.agent import Agent
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.events import ActionExecuted, UserUtteranceReverted
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.utils.endpoints import ClientResponseError
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -46,6 +55,7 @@ RATE_PER_CONVERSATION = int(os.environ.get("RATE_PER_CONVERSATION", "30"))  # me
 RATE_PER_CLIENT = int(os.environ.get("RATE_PER_CLIENT", "600"))  # from one address (offices share one)
 BRIDGE_HEADER = "X-Bridge-Token"
 LANGUAGES = ("en", "ro", "ru")
+ROMANIAN_LETTERS = frozenset("ăâîșțşţ")
 
 
 @cache
@@ -59,7 +69,8 @@ def phrase(key: str, metadata: dict[str, Any] | None, text: str) -> str:
     lang = (metadata or {}).get("language")
     if lang not in LANGUAGES:
         cyrillic = sum(1 for ch in text[:500] if "\u0400" <= ch <= "\u04ff")
-        lang = "ru" if cyrillic > 3 else "en"
+        romanian = any(ch in ROMANIAN_LETTERS for ch in text[:500].lower())
+        lang = "ru" if cyrillic > 3 else "ro" if romanian else "en"
     return _phrases()[key][lang]
 
 
@@ -135,6 +146,7 @@ class OwnedInput(InputChannel):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         privacy.install()  # the Rasa server's log lines: identifiers masked (its logging is set up by now)
+        quiet_expected_failures()
         channel = Blueprint(f"owned_{self.name()}", __name__)
 
         @channel.route("/", methods=["GET"])
@@ -163,10 +175,14 @@ class OwnedInput(InputChannel):
                 log.info("%s: a message of %d characters answered as too long", self.name(), len(text))
                 return response.json([{"recipient_id": sender, "text": phrase("too_long", metadata, text)}])
             collector = CollectingOutputChannel()
-            await on_new_message(UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata))
-            if not collector.messages:  # the assistant could not answer (its action server down)
-                log.warning("%s: the assistant gave no answer; told the citizen to write again", self.name())
-                collector.messages.append({"recipient_id": sender, "text": phrase("unavailable", metadata, text)})
+            message = UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata)
+            await on_new_message(message)  # Rasa gives it a message_id; roll_back checks it is still the last
+            if not collector.messages:
+                language = await roll_back(request.app.ctx.agent, sender, message.message_id)
+                if language is not None:  # not paused: the assistant could not answer
+                    log.info("%s: no answer: turn rolled back, the citizen asked to write again", self.name())
+                    known = {"language": (metadata or {}).get("language") or language}
+                    collector.messages.append({"recipient_id": sender, "text": phrase("unavailable", known, text)})
             return response.json(collector.messages)
 
         return channel
@@ -179,6 +195,68 @@ class OwnedInput(InputChannel):
             if forwarded:
                 return forwarded
         return request.ip or "?"
+
+
+async def roll_back(agent: Agent, sender: str, message_id: str) -> str | None:
+    """Undo a turn the assistant could not answer (its action server down: Rasa keeps the message but
+    loses the action's events). A `rewind` event makes Rasa read the conversation as if the message had
+    not been sent. Gives the conversation's language ("" when not known yet); None, and nothing
+    changed, when a person holds the conversation (it is paused: the assistant is silent by design)."""
+    if agent.tracker_store is None or agent.lock_store is None:
+        return ""
+    async with agent.lock_store.lock(sender):
+        tracker = await agent.tracker_store.retrieve(sender)
+        if tracker is None:
+            return ""
+        if tracker.is_paused():
+            return None
+        if tracker.latest_message is not None and tracker.latest_message.message_id == message_id:
+            tracker.update(UserUtteranceReverted())  # the message and all that followed it
+            tracker.update(ActionExecuted(ACTION_LISTEN_NAME))  # listening again, as before the message
+            await agent.tracker_store.save(tracker)
+        language = tracker.get_slot("language") if "language" in tracker.slots else None
+    return language if isinstance(language, str) else ""
+
+
+class ExpectedFailure(logging.Filter):
+    """Rasa logs a traceback for every turn whose action server could not be reached, answered an
+    error or took too long, after a line of its own when it could not connect. That is an expected
+    condition (a restart, a deployment): one line says it, with the cause (a connection refused, a
+    timeout, HTTP 401 for a wrong ACTIONS_TOKEN, HTTP 500 for an action's bug, whose traceback is
+    in the action server's own log)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name == "rasa.core.actions.action":  # the line before the traceback: said below
+            return not str(record.msg).startswith("Failed to run custom action")
+        error = record.exc_info[1] if record.exc_info else None
+        cause = _unavailable(error)
+        if cause is not None:
+            record.msg = "the action server did not answer (%s): the turn was not answered"
+            record.args = (cause,)
+            record.exc_info = record.exc_text = None
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
+
+
+def _unavailable(error: BaseException | None) -> str | None:
+    """What made the action server unavailable, when `error` (or what caused it) says so."""
+    seen = 0
+    while error is not None and seen < 10:
+        if isinstance(error, ClientResponseError):
+            return f"HTTP {error.status}"
+        if isinstance(error, aiohttp.ClientError | asyncio.TimeoutError):
+            return type(error).__name__
+        error = error.__cause__ or error.__context__
+        seen += 1
+    return None
+
+
+def quiet_expected_failures() -> None:
+    """One line instead of a traceback when the action server is unavailable (see ExpectedFailure)."""
+    for name in ("rasa.core.processor", "rasa.core.actions.action"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, ExpectedFailure) for f in logger.filters):
+            logger.addFilter(ExpectedFailure())
 
 
 class PublicWebInput(OwnedInput):

@@ -135,19 +135,48 @@ def test_limits_count_per_key_and_forget_after_a_minute() -> None:
     assert RateLimit(0).wait("a") == 0, "0 means no limit"
 
 
-def test_when_the_action_server_is_down_the_citizen_is_told_to_write_again(assistant: Stack) -> None:
+def texts(replies: list[dict[str, Any]]) -> list[str]:
+    return [str(reply.get("text")) for reply in replies]
+
+
+def answer(stack: Stack, sender: str, text: str) -> list[dict[str, Any]]:
+    """The reply as any conversation would get it (without whom it is addressed to)."""
+    return [{k: v for k, v in reply.items() if k != "recipient_id"} for reply in stack.say(sender, text)]
+
+
+def test_while_the_action_server_is_down_the_citizen_is_asked_to_write_again_and_the_turn_is_undone(
+    assistant: Stack,
+) -> None:
+    """A message the assistant could not answer leaves nothing half-done: once the action server is
+    back, the same message is answered exactly as in a conversation that never met the outage."""
+    sender, opener, control = (f"web-{uuid.uuid4().hex}" for _ in range(3))
+    started = "ne căsătorim luna viitoare"
+    assert answer(assistant, sender, started) == answer(assistant, control, started) != []
+    rasa_log = assistant.tmp / "rasa.log"
+    log_start = rasa_log.stat().st_size
     assistant.actions.stop()
     try:
-        sender = f"web-{uuid.uuid4().hex}"
-        reply = post(
-            assistant,
-            "/webhooks/rest/webhook",
-            {"sender": sender, "message": "am pierdut locul de muncă", "metadata": {"language": "ro"}},
-        )
-        assert reply.status_code == 200
-        assert reply.json() and "scrieți din nou peste un minut" in reply.json()[-1]["text"]
+        for who, text, metadata in [
+            (sender, "nu", None),  # Romanian from the conversation itself
+            (opener, "am pierdut locul de muncă", {"language": "ro"}),
+            (opener, "Я потерял работу", None),
+        ]:
+            body = {"sender": who, "message": text, **({"metadata": metadata} if metadata else {})}
+            reply = post(assistant, "/webhooks/rest/webhook", body)
+            assert reply.status_code == 200
+            wanted = "напишите ещё раз через минуту" if text.startswith("Я") else "scrieți din nou peste un minut"
+            assert texts(reply.json()) == [phrase for phrase in texts(reply.json()) if wanted in phrase] != []
+        events = tracker_events(assistant, sender)
+        assert [e["event"] for e in events[-2:]] == ["rewind", "action"] and events[-1]["name"] == "action_listen"
     finally:
         assistant.actions.start(timeout=60)
+    assert answer(assistant, sender, "nu") == answer(assistant, control, "nu"), "read as the answer it was"
+    fresh = f"web-{uuid.uuid4().hex}"
+    lost_job = "am pierdut locul de muncă"
+    assert answer(assistant, opener, lost_job) == answer(assistant, fresh, lost_job), "as if never said"
+    log = rasa_log.read_text(errors="replace")[log_start:]
+    assert "the action server did not answer (ClientConnectorError)" in log
+    assert "Traceback" not in log and "Failed to run custom action" not in log, "one line, no traceback"
 
 
 def test_the_citizen_can_forget_their_conversation(assistant: Stack) -> None:
