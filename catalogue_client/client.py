@@ -51,6 +51,20 @@ from catalogue_client.models import (
 )
 
 log = logging.getLogger("catalogue_client")
+
+
+class _SaidOnce(logging.Filter):
+    """A failing catalogue is an expected condition: the client says so itself, in one line
+    ("Catalogue unreachable for /path ..."). The libraries below it would add a warning per retry
+    (urllib3) and a 30-line traceback per stale answer (requests-cache); those are left out."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.msg if isinstance(record.msg, str) else ""
+        return not (message.startswith("Retrying (") or message.endswith("failed; using cached response"))
+
+
+logging.getLogger("requests_cache.session").addFilter(_SaidOnce())
+logging.getLogger("urllib3.connectionpool").addFilter(_SaidOnce())
 DEFAULT_URL = "http://127.0.0.1:8800"
 DEFAULT_CACHE = ".cache/catalogue-http"
 MAX_FRESH_IN_MEMORY = 4096  # answers; the whole catalogue in three languages is a few hundred

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -141,6 +142,26 @@ def test_clear_error_when_nothing_is_cached(proxy: FaultProxy, tmp_path: Path, m
     proxy.mode, proxy.delay = mode, 3.0
     with make_client(proxy.url, tmp_path) as catalogue, pytest.raises(error):
         catalogue.service("passport")
+
+
+@pytest.mark.timeout(20)
+@pytest.mark.parametrize("mode", ["down", "error"])
+def test_a_failing_catalogue_is_one_log_line_without_traceback(
+    proxy: FaultProxy, tmp_path: Path, mode: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    with make_client(proxy.url, tmp_path) as catalogue:
+        catalogue.life_event("job-loss", lang="ro")
+        let_cache_expire()
+        proxy.mode = mode
+        caplog.clear()
+        with caplog.at_level(logging.DEBUG):
+            assert catalogue.life_event("job-loss", lang="ro").stale
+            with pytest.raises(Unavailable):
+                catalogue.service("passport")
+    warnings = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert {r.name for r in warnings} == {"catalogue_client"}, [(r.name, r.getMessage()) for r in warnings]
+    assert "answering from the cached copy" in warnings[0].getMessage()
+    assert not [r for r in caplog.records if r.exc_info], "an expected condition: no traceback"
 
 
 def test_a_garbage_answer_never_replaces_the_good_copy(proxy: FaultProxy, tmp_path: Path) -> None:
