@@ -173,6 +173,10 @@ class FakeTelegram:
         self.push({"message": message})
 
     def user_presses(self, chat_id: int, sent: dict[str, Any], callback_data: str) -> None:
+        self.push(self.press_update(chat_id, sent, callback_data))
+
+    def press_update(self, chat_id: int, sent: dict[str, Any], callback_data: str) -> dict[str, Any]:
+        """The update Telegram makes when the citizen presses a button of the message `sent`."""
         user = {"id": chat_id, "is_bot": False, "first_name": "Citizen", "language_code": "en"}
         message = {
             "message_id": sent["_message_id"],
@@ -181,17 +185,16 @@ class FakeTelegram:
             "from": {"id": 42, "is_bot": True, "first_name": "Assistant"},
             "text": sent.get("text", ""),
         }
-        self.push(
-            {
-                "callback_query": {
-                    "id": str(next(self.message_ids)),
-                    "from": user,
-                    "chat_instance": "1",
-                    "message": message,
-                    "data": callback_data,
-                }
-            }
-        )
+        return {
+            "update_id": next(self.update_ids),
+            "callback_query": {
+                "id": str(next(self.message_ids)),
+                "from": user,
+                "chat_instance": "1",
+                "message": message,
+                "data": callback_data,
+            },
+        }
 
     def sent(self, chat_id: int | None = None, method: str = "sendMessage") -> list[dict[str, Any]]:
         with self.condition:

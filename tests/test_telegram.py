@@ -289,6 +289,28 @@ def test_forged_webhook_updates_are_refused(webhook_bridge: tuple[FakeTelegram, 
     fake.wait_for(lambda f: f.sent(chat))  # the genuine update is answered
 
 
+def test_buttons_work_over_the_webhook(webhook_bridge: tuple[FakeTelegram, str]) -> None:
+    """Updates posted to the webhook get their buttons' data looked up, as with polling."""
+    fake, url = webhook_bridge
+    chat = next(CHATS)
+    secret = {"X-Telegram-Bot-Api-Secret-Token": "s3cret-token"}
+    message = {
+        "message_id": 1,
+        "date": 1,
+        "chat": {"id": chat, "type": "private"},
+        "from": {"id": chat, "is_bot": False, "first_name": "X", "language_code": "en"},
+        "text": "I need a passport",
+    }
+    assert requests.post(url, json={"update_id": 1, "message": message}, headers=secret, timeout=10).ok
+    question = new_message(fake, chat, 0, lambda m: m.get("reply_markup"))
+    seen = len(fake.sent(chat))
+    data = question["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    assert requests.post(url, json=fake.press_update(chat, question, data), headers=secret, timeout=10).ok
+    new_message(fake, chat, seen, lambda m: m.get("reply_markup"))  # the next question
+    assert fake.sent(method="editMessageReplyMarkup")
+    assert not any(a.get("text") for a in fake.sent(method="answerCallbackQuery")), "not 'expired'"
+
+
 def test_a_keyboard_pressed_again_later_is_ignored_quietly(telegram: FakeTelegram) -> None:
     """After its answer, a keyboard pressed again (its data already dropped) is neither sent on nor 'expired'."""
     chat = next(CHATS)
