@@ -6,11 +6,11 @@ answers whatever the assistant asks (in the order it asks), reads the conversati
 through Rasa's HTTP API after every turn, and reports per language: conversation success, answer
 accuracy, wrong switches and facts asked twice. Run on its own against a running stack:
 
-    python -m tests.dialogue_harness http://127.0.0.1:5005 TOKEN [--heldout] [en ro ru]
+    python -m tests.dialogue_harness http://127.0.0.1:5005 TOKEN [--heldout | --extra] [en ro ru]
 
 or, starting its own stack on free ports (`make dialogue-dev`):
 
-    python -m tests.dialogue_harness --start [--heldout] [en ro ru]
+    python -m tests.dialogue_harness --start [--heldout | --extra] [en ro ru]
 """
 
 from __future__ import annotations
@@ -28,6 +28,8 @@ import yaml
 
 DIALOGUES = Path(__file__).resolve().parent / "dialogue"  # the development set
 HELDOUT = DIALOGUES / "heldout"  # the held-out set: measured, never looked into to tune
+EXTRA = DIALOGUES / "extra"  # a second development set, written later by other hands
+SETS = {"--heldout": HELDOUT, "--extra": EXTRA}
 DONT_KNOW = {"en": "i don't know", "ro": "nu stiu", "ru": "не знаю"}
 GUIDE_GIVEN = ("feedback", "guided", "comment")
 MAX_TURNS = 25
@@ -183,8 +185,8 @@ def main(argv: list[str]) -> int:
     if argv and argv[0] == "--start":
         return with_stack(argv[1:])
     client = Client(argv[0], argv[1])
-    folder = HELDOUT if "--heldout" in argv else DIALOGUES
-    for lang in [a for a in argv[2:] if a != "--heldout"] or ["en", "ro", "ru"]:
+    folder = next((SETS[a] for a in argv if a in SETS), DIALOGUES)
+    for lang in [a for a in argv[2:] if a not in SETS] or ["en", "ro", "ru"]:
 
         def show(outcome: Outcome) -> None:
             if not outcome.success:
