@@ -26,6 +26,7 @@ from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from runner.processes import base_env, free_port
+from runner.serve_rasa import arguments
 from tests.conftest import ROOT
 
 SECRETS = {
@@ -150,6 +151,10 @@ def test_the_action_server_answers_only_rasa(running: Running) -> None:
     assert requests.post(f"{actions}/webhook", json=call, headers=wrong, timeout=10).status_code == 403
     assert requests.get(f"{actions}/actions", timeout=10).status_code == 401
     assert requests.get(f"{actions}/health", timeout=10).status_code == 200, "health checks need no token"
+    right = {"X-Actions-Token": SECRETS["ACTIONS_TOKEN"]}
+    garbled = {"next_action": "action_respond", "sender_id": marker, "tracker": marker}  # fails in rasa_sdk
+    broken = requests.post(f"{actions}/webhook", json=garbled, headers=right, timeout=10)
+    assert broken.status_code == 500 and marker not in broken.text, "an error answer does not echo the call"
     sender = f"web-{uuid.uuid4().hex}"
     assert "born abroad" in str(running.say(sender, "my wife gave birth")), "Rasa itself is answered"
     time.sleep(0.5)  # the log lines of the refused calls are written by now
@@ -243,6 +248,21 @@ def test_a_process_killed_under_load_comes_back_and_nothing_is_lost(running: Run
     for citizen in citizens:
         assert not citizen.problems, citizen.problems
         assert_nothing_lost(citizen, running.said(citizen.sender))
+
+
+def test_the_action_server_does_not_start_without_its_token() -> None:
+    env = base_env()
+    env.pop("ACTIONS_TOKEN", None)
+    command = [sys.executable, "-m", "runner.serve_actions", "--actions", "actions", "--port", str(free_port())]
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, timeout=60)
+    assert done.returncode != 0 and b"ACTIONS_TOKEN is not set" in done.stderr
+
+
+def test_the_api_token_is_given_to_rasa_inside_the_process() -> None:
+    assert arguments(["run", "--port", "1"], "t0ken") == ["run", "--port", "1", "--enable-api", "--auth-token", "t0ken"]
+    assert arguments(["run"], None) == ["run"], "no token: no HTTP API"
+    with pytest.raises(SystemExit):
+        arguments(["run", "--auth-token", "visible"], None)
 
 
 def test_sigterm_stops_everything_fast(running: Running) -> None:
