@@ -48,6 +48,7 @@ def build(token: str, bridge: Bridge, api_url: str | None = None, polling: bool 
         .rate_limiter(AIORateLimiter(max_retries=FLOOD_RETRIES))
         .request(HTTPXRequest(connection_pool_size=POOL_SIZE, httpx_kwargs={"transport": transport}))
         .arbitrary_callback_data(KEYBOARDS_KEPT)
+        .job_queue(None)  # nothing is scheduled: no scheduler thread
         .persistence(SQLitePersistence(bridge.state))
         .post_init(bridge.start_redelivery)
         .post_stop(bridge.stop_redelivery)
