@@ -14,7 +14,6 @@ import logging
 from collections import defaultdict
 from typing import Any
 
-import httpx
 from telegram import Update
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import TelegramError
@@ -53,11 +52,9 @@ def telegram_language(code: str | None) -> str:
 
 
 class Bridge:
-    def __init__(self, rasa: RasaClient, state: State, rasa_api: str | None, rasa_token: str | None) -> None:
+    def __init__(self, rasa: RasaClient, state: State) -> None:
         self.rasa = rasa
         self.state = state
-        self.rasa_api = rasa_api
-        self.rasa_token = rasa_token
         self.locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
         self.stopping = asyncio.Event()
         self.redelivery: asyncio.Task[None] | None = None
@@ -279,13 +276,8 @@ class Bridge:
     async def forget(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
         lang = self.lang(chat_id)
         try:
-            if not (self.rasa_api and self.rasa_token):
-                raise RuntimeError("Rasa's HTTP API is not configured (RASA_API_TOKEN)")
-            async with httpx.AsyncClient(timeout=10) as client:
-                url = f"{self.rasa_api}/conversations/{sender_of(chat_id)}/tracker/events"
-                response = await client.put(url, params={"token": self.rasa_token}, json=[])
-                response.raise_for_status()
-        except (httpx.HTTPError, RuntimeError) as error:
+            await self.rasa.forget(sender_of(chat_id))
+        except RasaUnavailable as error:
             log.warning("Could not delete a conversation: %s", error)
             await context.bot.send_message(chat_id, say("forget_failed", lang))
             return

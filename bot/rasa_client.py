@@ -1,5 +1,6 @@
 """The bridge's one way to talk to the assistant: its own channel on the Rasa server, which
-accepts Telegram chats only from a caller that knows the shared BRIDGE_TOKEN."""
+accepts Telegram chats only from a caller that knows the shared BRIDGE_TOKEN; and, for /forget,
+Rasa's HTTP API (RASA_API_TOKEN)."""
 
 from __future__ import annotations
 
@@ -20,8 +21,10 @@ class RasaUnavailable(Exception):
 
 
 class RasaClient:
-    def __init__(self, url: str, token: str, timeout: float = 30.0) -> None:
-        self.url = url.rstrip("/") + "/webhooks/bridge/webhook"
+    def __init__(self, url: str, token: str, api_token: str | None = None, timeout: float = 30.0) -> None:
+        self.base = url.rstrip("/")
+        self.url = self.base + "/webhooks/bridge/webhook"
+        self.api_token = api_token
         self.client = httpx.AsyncClient(timeout=httpx.Timeout(timeout, connect=3.0), headers={"X-Bridge-Token": token})
 
     async def send(self, sender: str, text: str, metadata: dict[str, Any] | None = None) -> list[dict[str, Any]]:
@@ -41,6 +44,19 @@ class RasaClient:
             raise RasaUnavailable(f"Rasa answered HTTP {response.status_code}", delivered=response.status_code != 503)
         replies = response.json()
         return replies if isinstance(replies, list) else []
+
+    async def forget(self, sender: str) -> None:
+        """Delete `sender`'s conversation (its events) from Rasa's tracker store."""
+        if not self.api_token:
+            raise RasaUnavailable("Rasa's HTTP API is not configured (RASA_API_TOKEN)", delivered=False)
+        url = f"{self.base}/conversations/{sender}/tracker/events"
+        try:
+            response = await self.client.put(url, params={"token": self.api_token}, json=[], timeout=10)
+            response.raise_for_status()
+        except httpx.HTTPError as error:
+            raise RasaUnavailable(
+                f"Rasa did not delete the conversation: {type(error).__name__}", delivered=False
+            ) from error
 
     async def close(self) -> None:
         await self.client.aclose()

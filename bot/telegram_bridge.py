@@ -70,10 +70,8 @@ def main() -> None:
     token = os.environ["TELEGRAM_BOT_TOKEN"]
     rasa_url = os.environ.get("RASA_URL", "http://127.0.0.1:5005")
     bridge = Bridge(
-        RasaClient(rasa_url, os.environ["BRIDGE_TOKEN"]),
+        RasaClient(rasa_url, os.environ["BRIDGE_TOKEN"], os.environ.get("RASA_API_TOKEN")),
         State(Path(os.environ.get("TELEGRAM_STATE", "var/telegram.db"))),
-        rasa_url,
-        os.environ.get("RASA_API_TOKEN"),
     )
     webhook_url = os.environ.get("TELEGRAM_WEBHOOK_URL")
     application = build(token, bridge, os.environ.get("TELEGRAM_API_URL"), polling=not webhook_url)
