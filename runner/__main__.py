@@ -3,8 +3,11 @@
 Catalogue service on :8800, action server on :5055, Rasa on :5005 with its REST
 channel (POST /webhooks/rest/webhook), conversations in SQLite (var/tracker.db).
 Rasa's HTTP API is enabled with RASA_API_TOKEN (a random one if unset; the
-Telegram bridge uses it to delete a chat's data on /forget). With
-TELEGRAM_BOT_TOKEN set, the Telegram bridge runs too. A process that exits is
+Telegram bridge uses it to delete a chat's data on /forget); the action server
+answers only Rasa, which shows it ACTIONS_TOKEN (random if unset) from the
+generated var/endpoints.yml (0600). Secrets reach the processes in their
+environment, never on a command line. With TELEGRAM_BOT_TOKEN set, the
+Telegram bridge runs too. A process that exits is
 restarted with back-off while the others keep serving; Ctrl-C or SIGTERM stops
 everything within seconds.
 """
