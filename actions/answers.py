@@ -27,8 +27,12 @@ NO_WORDS = frozenset(["no", "nope", "nah", "nu", "нет", "неа"])
 # Words that turn the next few words around: "not abroad", "nu suntem", "не за границей", "didn't".
 NEGATORS = frozenset(
     ["not", "no", "never", "without", "dont", "didnt", "doesnt", "isnt", "arent", "wasnt", "werent"]
-    + ["havent", "hasnt", "wont", "cant", "t", "nu", "n", "nici", "niciodata", "fara", "nam"]
-    + ["не", "нет", "ни", "никогда", "без", "нету"]
+    + ["havent", "hasnt", "wont", "cant", "t", "nu", "n", "nici", "niciun", "nicio", "niciodata", "fara", "nam"]
+    + ["не", "нет", "ни", "никогда", "без", "нету", "nowhere", "nicaieri", "нигде"]
+)
+LIVE = frozenset(
+    ["live", "living", "lives", "reside", "im", "locuiesc", "locuim", "locuieste", "traim", "traiesc", "stau", "stam"]
+    + ["живу", "живем", "живет", "проживаю", "проживаем", "прописан", "прописана", "прописаны"]
 )
 BUT = frozenset(["but", "however", "though", "dar", "insa", "но", "однако"])
 FROM = frozenset(["from", "din", "из"])
@@ -50,7 +54,10 @@ CAME_BACK = frozenset(
     ]
 )
 ONLY = frozenset(["only", "just", "doar", "numai", "только", "лишь"])
-ARTICLES = frozenset(["the", "a", "an", "my", "un", "o", "mea", "meu", "мой", "моя", "мое"])
+ARTICLES = frozenset(["the", "a", "an", "my", "un", "o", "de", "mea", "meu", "мне", "мой", "моя", "мое"])
+NEGATIVE_WORDS = frozenset(
+    ["nothing", "nobody", "none", "noone", "nimeni", "nimic", "никого", "ничего", "никто", "ничто", "никаких"]
+)  # "nu am pe nimeni", "ничего не было": a negation before them agrees with them, it does not turn them around
 NEGATION_REACH = 3
 PHRASE_GAP = (
     1  # a word the citizen adds inside an option's phrase: "get a (driving) licence", "nu vrea sa (ne) divortam"
@@ -58,7 +65,9 @@ PHRASE_GAP = (
 # words after a negator that it turns around
 MOLDOVA = ("Moldova", "Молдова", "RM")  # named "in Moldova" by the way, it answers a `place: moldova` option
 LOCATIVES = frozenset(["in", "at", "la", "в", "во", "from", "din", "из"])
-AFTER_NEGATORS = frozenset(["нет", "нету", "nu", "none", "nope"])  # "машины нет", "copii nu avem"
+AFTER_NEGATORS = frozenset(
+    ["нет", "нету", "nu", "none", "nope", "nowhere", "nicaieri", "нигде"]
+)  # "машины нет", "copii nu avem"
 LESS = frozenset(["less", "fewer", "under", "below", "sub", "putin", "меньше", "менее", "до", "неполных"])
 MORE = frozenset(["more", "over", "above", "peste", "mult", "больше", "более", "свыше", "почти"])
 DONT_KNOW = tuple(
@@ -127,6 +136,32 @@ DONT_KNOW = tuple(
         "не в курсе",
         "забыл",
         "забыла",
+        "didnt decide",
+        "hasnt decided",
+        "hasn't decided",
+        "not decided yet",
+        "undecided",
+        "ask her",
+        "ask him",
+        "have to ask",
+        "need to ask",
+        "n-a decis",
+        "nu a decis",
+        "nu s-a hotarat",
+        "n-am hotarat",
+        "nu ne-am gindit",
+        "nu ne-am gandit",
+        "nu m-am gandit",
+        "trebuie sa-l intreb",
+        "trebuie s-o intreb",
+        "trebuie sa intreb",
+        "не думал",
+        "не думала",
+        "надо спросить",
+        "нужно спросить",
+        "спрошу",
+        "пока не решила",
+        "пока не решил",
     )
 )
 ORDINALS = {
@@ -190,9 +225,13 @@ APOSTROPHES = re.compile(r"['’`]")
 DOUBLED = re.compile(r"([b-df-hj-np-tv-z])\1+", re.IGNORECASE)  # Latin consonants: "aplly", "adress"
 
 
+SINT = re.compile(r"\b([sS])[îi]nt(em|eti|eți)?\b")  # "sînt", "sîntem": "sunt", "suntem"
+
+
 def plain(text: str) -> str:
     """Text as people type it either way: "don't" as "dont", "oficialy" as "officially" (a doubled
-    Latin consonant counts once, on both sides of a comparison)."""
+    Latin consonant counts once, on both sides of a comparison), the older "sînt", "sîntem" as "sunt", "suntem"."""
+    text = SINT.sub(r"\1unt\2", text)
     return DOUBLED.sub(r"\1", APOSTROPHES.sub("", text))
 
 
@@ -240,7 +279,7 @@ def option_evidence(
             positions = [p for p in positions if _located(tokens, p)]
         found.append((name, [(p, p + len(words(plain(name)))) for p in positions]))
     for phrase, spans in found:
-        carries_negation = bool(set(words(plain(phrase))) & (NEGATORS | AFTER_NEGATORS))
+        carries_negation = bool(set(words(plain(phrase))) & (NEGATORS | AFTER_NEGATORS | NEGATIVE_WORDS))
         for position, end in spans:
             negated_after = end < len(tokens) and tokens[end] in AFTER_NEGATORS
             if not carries_negation and (_negated(tokens, position) or negated_after):
@@ -292,7 +331,7 @@ def _by_words(
     abroad, home = _place_option(question, "abroad"), _place_option(question, "moldova")
     if abroad in affirmed and home in affirmed:  # "married in Germany, to register it in Moldova"
         affirmed.discard(home)
-    only = {option_id for option_id in affirmed if _after_only(tokens, min(spans[option_id]))}
+    only = {option_id for option_id in affirmed if any(_after_only(tokens, p) for p in spans[option_id])}
     if len(only) == 1:  # "only the ID card, the passport was at home"
         return only
     for option in question.options:  # "the ID card and the passport" is "both"
@@ -428,6 +467,32 @@ AGE_BEFORE = frozenset(
 COUNTED_AFTER = frozenset(["de", "of", "стажа", "стаж", "работы"])  # "am 35 de ani de stagiu" counts work
 
 
+CHILD_WORDS = frozenset(
+    ["son", "daughter", "boy", "boys", "girl", "girls", "child", "kid", "kids", "children", "baby", "twins"]
+    + ["baiat", "baiatul", "baiet", "fata", "fetita", "fiica", "fiicei", "fiul", "fiului", "copil", "copilul", "copii"]
+    + ["сын", "сыну", "сына", "дочь", "дочка", "дочке", "дочери", "ребенок", "ребенку", "мальчик", "девочка", "дети"]
+)
+
+
+def children_ages(tokens: list[str]) -> list[float]:
+    """The ages, in years, of children the citizen names with one ("my son is 14", "doi copii de 5 si
+    9 ani", "дочке 3 месяца")."""
+    ages = []
+    for index, token in enumerate(tokens):
+        value = _number(token)
+        if value is None or value > 120 or not set(tokens[max(0, index - 6) : index]) & CHILD_WORDS:
+            continue
+        ages.append(value / 12 if unit_next_to(tokens, index) == 1.0 else value)
+    return ages
+
+
+def by_age(question: Question, tokens: list[str]) -> set[str]:
+    """The option whose `ages` hold the age the message gives ("am 45 de ani", "my son is 14")."""
+    ages = [_number(tokens[i]) or 0.0 for i in range(len(tokens)) if _number(tokens[i]) and _is_age(tokens, i)]
+    ages += children_ages(tokens)
+    return {o.id for o in question.options if o.ages and ages and o.ages[0] <= ages[0] < o.ages[1]}
+
+
 def _is_age(tokens: list[str], index: int) -> bool:
     """Whether the number at `index` is the citizen's age: "I'm 61", "am 61 de ani", "мне 61 год",
     "61 years old" — not "am 35 de ani de stagiu"."""
@@ -450,18 +515,42 @@ def by_position(question: Question, text: str) -> str | None:
 
 
 def locality_in(text: str, localities: Iterable[Locality], entity_values: Iterable[str] = ()) -> str | None:
-    """The locality a message names: the NLU's entity, else a name or spelling from the catalogue."""
+    """The locality a message names: the NLU's entity, else a name or spelling from the catalogue;
+    of two, the one the citizen lives in ("born in Chișinău, we live in Ialoveni"), else the first."""
     known = {locality.id: locality for locality in localities}
     for value in entity_values:
         if value in known:
             return value
     tokens = words(text)
-    for locality in known.values():
-        if any(name_positions(name, tokens) for name in (locality.name, *locality.aliases)):
-            return locality.id
-        if locality.district and _district_named(locality.district, tokens):  # "в Криулянском районе"
-            return locality.id
-    return None
+    named = localities_named(tokens, known.values())
+    lived_in = [locality for position, locality in named if _lives_at(tokens, position)]
+    not_left = [locality for position, locality in named if not set(tokens[max(0, position - 1) : position]) & FROM]
+    return (lived_in or not_left or [locality for _, locality in named] or [None])[0]
+
+
+def localities_named(tokens: list[str], localities: Iterable[Locality]) -> list[tuple[int, str]]:
+    """(position, locality id) for every locality the folded words name, in the order they appear."""
+    found = []
+    for locality in localities:
+        positions = [p for name in (locality.name, *locality.aliases) for p in name_positions(name, tokens)]
+        if locality.district:  # "в Криулянском районе"
+            positions += _district_positions(locality.district, tokens)
+        if positions:
+            found.append((min(positions), locality.id))
+    return sorted(found)
+
+
+def _happened_in_moldova(tokens: list[str], localities: Iterable[Locality]) -> bool:
+    """Whether a Moldovan town is named as where something happened ("born in Bălți"), not as
+    where the citizen lives ("we live in Ialoveni")."""
+    return any(
+        _located(tokens, position) and not _lives_at(tokens, position)
+        for position, _ in localities_named(tokens, localities)
+    )
+
+
+def _lives_at(tokens: list[str], position: int) -> bool:
+    return bool(set(tokens[max(0, position - 4) : position]) & LIVE)
 
 
 GENERIC_PLACE_WORDS = frozenset(
@@ -470,10 +559,11 @@ GENERIC_PLACE_WORDS = frozenset(
 )
 
 
-def _district_named(district: str, tokens: list[str]) -> bool:
-    """A district by its own name, whatever word for "district" comes with it ("Бричанский р-н")."""
+def _district_positions(district: str, tokens: list[str]) -> list[int]:
+    """Where a district is named by its own name, whatever word for "district" comes with it
+    ("Бричанский р-н")."""
     name = " ".join(word for word in words(district) if word not in GENERIC_PLACE_WORDS)
-    return bool(name) and bool(phrase_positions(name, tokens))
+    return phrase_positions(name, tokens) if name else []
 
 
 def _place_option(question: Question, place: str) -> str | None:
@@ -489,10 +579,12 @@ def read_answer(question: Question, text: str, localities: Iterable[Locality] = 
     tokens = _tokens(text)
     said = polarity(text)
     counted = _counted(question, text)
+    found = _by_words(question, tokens, labels=question.type == "choice")
     if counted is not None:
         particle = tokens[0] == "" and said
-        return None if particle and said != counted else counted
-    found = _by_words(question, tokens, labels=question.type == "choice")
+        if particle and said != counted:  # "нет, два года, но неофициально": the words side with the "no"
+            return said if found == {said} else None
+        return counted
     if not found:
         moldova = _place_option(question, "moldova")
         if moldova and (locality_in(text, localities) or any(name_positions(n, tokens) for n in MOLDOVA)):
@@ -509,7 +601,7 @@ def read_answer(question: Question, text: str, localities: Iterable[Locality] = 
         plain = [o.id for o in question.options if o.yes_no == said]
         if len(plain) == 1:
             return plain[0]
-    return by_position(question, text) or _by_label_word(question, tokens)
+    return by_position(question, text) or _by_label_word(question, tokens) or next(iter(by_age(question, tokens)), None)
 
 
 ECHO_STEM = 6  # letters compared when the question's own words are said back ("intreb" is not "intretinea")
@@ -561,10 +653,17 @@ def facts_in(
                 answers[question.id] = locality
             continue
         found = _by_words(question, tokens, labels=question.type == "choice", places_after_in=True, places=places)
+        home = _place_option(question, "moldova")
+        if not found and home and places and _happened_in_moldova(tokens, localities):
+            found = {home}  # "born at the maternity in Chișinău"
         found |= {o.id for o in question.options if set(o.relations) & related}
         counted = counted_fact(text, question)
         if counted:
             found = {counted}
+        ages = children_ages(tokens)
+        if not found and question.under is not None and ages:  # "my son is 14" for "a child under 18?"
+            found = {"yes" if min(ages) < question.under else "no"}
+        found = found or by_age(question, tokens)
         if len(found) == 1:
             answers[question.id] = found.pop()
     return answers

@@ -39,6 +39,7 @@ class Option:
     yes_no: str | None = None  # on a choice option: the option a plain "yes" or "no" picks
     place_names: tuple[str, ...] = ()  # "abroad": every foreign place's names, in every language
     combines: tuple[str, ...] = ()  # the options that, named together, give this one ("both")
+    ages: tuple[float, float] | None = None  # a person's age in [from, to) gives this option ("am 45 de ani")
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Option:
@@ -52,6 +53,7 @@ class Option:
             data.get("yes_no"),
             tuple(data.get("place_names") or []),
             tuple(data.get("combines") or []),
+            (float(data["ages"][0]), float(data["ages"][1])) if data.get("ages") else None,
         )
 
 

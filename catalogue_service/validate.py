@@ -290,6 +290,15 @@ class _Checker:
                         f"{where}.combines",
                         "combines lists two or more other options of the same choice question",
                     )
+                ages = option.get("ages")
+                if ages is not None and (
+                    kind != "choice"
+                    or not isinstance(ages, list)
+                    or len(ages) != 2
+                    or not all(_is_number(a) for a in ages)
+                    or ages[0] >= ages[1]
+                ):
+                    self.problem(file, f"{where}.ages", "ages is [from, to), two numbers, on a choice option")
                 relations = option.get("relations", [])
                 if not isinstance(relations, list):
                     self.problem(file, f"{where}.relations", "relations must be a list of relation ids")

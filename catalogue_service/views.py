@@ -71,6 +71,7 @@ class Views:
                     "place_names": self.foreign_place_names() if option.get("place") == "abroad" else [],
                     "yes_no": str(option["yes_no"]) if "yes_no" in option else None,
                     "combines": [str(other) for other in option.get("combines") or []],
+                    "ages": option.get("ages"),
                 }
             )
         return {

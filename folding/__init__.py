@@ -49,12 +49,14 @@ def phrase_spans(
     never_between: frozenset[str] = frozenset(),
     tight_after: frozenset[str] = frozenset(),
 ) -> list[tuple[int, int]]:
-    """Where `phrase` is among the folded words `have`, as (start, end) spans, matched as
-    `phrase_in` does but with up to `gap` other words between two of its words ("get a driving
-    licence" for "get a licence"), none of them in `never_between` (a "not" changes the meaning),
-    and none right after a phrase word in `tight_after` ("не молдаванин" is not "нет, оба молдаване")."""
+    """Where `phrase` is among the folded words `have`, as (start, end) spans. A long word matches
+    on all its letters but the last two (endings differ; "comandită" is not "comandă"), a short
+    one whole or with one more letter. Up to `gap` other words may stand between two of the
+    phrase's words ("get a driving licence" for "get a licence"), none of them in `never_between`
+    (a "not" changes the meaning) and none right after a phrase word in `tight_after` ("не
+    молдаванин" is not "нет, оба молдаване")."""
     phrase_words = words(phrase)
-    wanted = [stem(w) if len(w) >= STEM_LENGTH else w for w in phrase_words]
+    wanted = [w[: max(STEM_LENGTH, len(w) - 2)] for w in phrase_words]
     if not wanted:
         return []
 
@@ -100,7 +102,7 @@ def stems(text: str) -> list[str]:
 
 def name_positions(name: str, have: list[str]) -> list[int]:
     """Where a place's name starts among the folded words `have`, stricter than `phrase_positions`:
-    each word of the name, less its last letter, begins a word at most one letter longer than it
+    each word of the name, less its last letter, begins a word at most one letter longer than it (two in Cyrillic)
     ("Италия" finds "в Италии", "Moscova" finds "Moscovei"); "Romania" does not find "romana",
     "Сороки" not "сорок", "Paris" not "parinte". Names of four letters or fewer match whole."""
     return _starts(words(name), have, _name_word_matches)
@@ -109,4 +111,5 @@ def name_positions(name: str, have: list[str]) -> list[int]:
 def _name_word_matches(wanted: str, word: str) -> bool:
     if len(wanted) <= 4:
         return word == wanted
-    return word.startswith(wanted[:-1]) and len(wanted) <= len(word) <= len(wanted) + 1
+    longest = len(wanted) + (1 if wanted.isascii() else 2)  # Russian cases are longer: "под Оргеевом"
+    return word.startswith(wanted[:-1]) and len(wanted) <= len(word) <= longest

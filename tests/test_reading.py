@@ -265,6 +265,71 @@ def test_facts_by_the_way_need_a_place_that_says_where_and_no_age_counts_as_a_re
     assert facts_in([CONTRIBUTIONS], "мне 63 года, стажа 12 лет") == {"min_contribution": "no"}
 
 
+EMPLOYEES = Question(
+    "employees",
+    "yes_no",
+    "Does the business have employees?",
+    (
+        Option("yes", "Yes", None, ("employees", "angajați", "officially", "oficial")),
+        Option("no", "No", None, ("nimeni", "nobody", "lucrez singur", "не работаю")),
+    ),
+    (),
+)
+PERSON = Question(
+    "person",
+    "choice",
+    "Who is it for?",
+    (Option("adult", "An adult", None, ages=(18.0, 150.0)), Option("child", "A child", None, ages=(0.0, 18.0))),
+    (),
+)
+FOR_CHILD = Question(
+    "for_child",
+    "yes_no",
+    "Is it for a child under 18?",
+    (Option("yes", "Yes", None), Option("no", "No", None)),
+    (),
+    under=18,
+)
+FORM = Question(
+    "form",
+    "choice",
+    "Which legal form?",
+    (
+        Option("ii", "Individual enterprise", None, ("întreprindere individuală",)),
+        Option("other", "Another form", None, ("comandită",)),
+    ),
+    (),
+)
+
+
+def test_negative_words_agree_with_a_negation_and_nowhere_negates() -> None:
+    assert read_answer(EMPLOYEES, "nu am pe nimeni, lucrez singur") == "no"
+    assert read_answer(EMPLOYEES, "de la inceputul anului nu mai avem niciun angajat") == "no"
+    assert read_answer(EMPLOYEES, "я сижу с малой, нигде официально не работаю") == "no"
+    assert read_answer(EMPLOYEES, "a lucrat la piata, oficial nicaieri") == "no"
+
+
+def test_ages_answer_questions_about_who_and_children_ages_about_under_18() -> None:
+    assert read_answer(PERSON, "am 45 de ani") == "adult"
+    assert facts_in([PERSON], "i am 52, after a stroke i cant work anymore") == {"person": "adult"}
+    assert facts_in([PERSON], "my son is 14 and he had an accident") == {"person": "child"}
+    assert facts_in([FOR_CHILD], "vreau sa-i fac fiicei buletin si pasaport, are 10 ani") == {"for_child": "yes"}
+    assert facts_in([FOR_CHILD], "my son is 25 and lost his passport") == {"for_child": "no"}
+
+
+def test_a_long_word_matches_on_its_letters_but_the_last_two_and_the_older_spelling_reads() -> None:
+    assert facts_in([FORM], "ma inregistrez ca intreprindere individuala, fac mobila la comanda") == {"form": "ii"}
+    assert read_answer(MARRIED, "sîntem căsătoriți de 5 ani") == "married"
+
+
+def test_the_town_the_citizen_lives_in_or_moves_to_is_the_locality() -> None:
+    assert r.locality_in("born at the maternity in Chisinau, we live in Cahul", LOCALITIES) == "cahul"
+    assert r.locality_in("I moved from Cahul to Chisinau for work", LOCALITIES) == "chisinau"
+    assert facts_in([ABROAD], "born at the maternity in Chisinau, we live in Cahul", [], LOCALITIES) == {
+        "born_abroad": "no"
+    }
+
+
 def asking(question: Question = ABROAD, event: str = "birth") -> r.State:
     return r.State(stage="asking", life_event=event, question=question)
 
