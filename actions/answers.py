@@ -525,7 +525,8 @@ def locality_in(text: str, localities: Iterable[Locality], entity_values: Iterab
     named = localities_named(tokens, known.values())
     lived_in = [locality for position, locality in named if _lives_at(tokens, position)]
     not_left = [locality for position, locality in named if not set(tokens[max(0, position - 1) : position]) & FROM]
-    return (lived_in or not_left or [locality for _, locality in named] or [None])[0]
+    preferred = lived_in or not_left or [locality for _, locality in named]
+    return preferred[0] if preferred else None
 
 
 def localities_named(tokens: list[str], localities: Iterable[Locality]) -> list[tuple[int, str]]:
