@@ -34,7 +34,14 @@ LIVE = frozenset(
     ["live", "living", "lives", "reside", "im", "locuiesc", "locuim", "locuieste", "traim", "traiesc", "stau", "stam"]
     + ["живу", "живем", "живет", "проживаю", "проживаем", "прописан", "прописана", "прописаны"]
 )
-BUT = frozenset(["but", "however", "though", "dar", "insa", "но", "однако"])
+US = frozenset(["we", "were", "im", "am", "sunt", "suntem", "мы", "я"])  # "suntem din Orhei"
+BUT = frozenset(["but", "however", "though", "so", "dar", "insa", "deci", "но", "однако", "так"])
+GOING = ("going", "moving", "accepted", "plec", "pleaca", "merg", "еду", "уезжа", "переезжа", "поеду")
+PEOPLE = frozenset(
+    ["fiance", "fiancee", "wife", "husband", "girlfriend", "boyfriend", "is", "e", "este", "logodnica", "logodnicul"]
+    + ["sotia", "sotul", "iubita", "iubitul", "невеста", "жених", "жена", "муж", "она", "он", "родом"]
+)
+SERVICE_VERBS = ("regist", "transcr", "recogn", "inregistr", "recuno", "зарегист", "регистр", "призна", "легализ")
 FROM = frozenset(["from", "din", "из"])
 CAME_BACK = frozenset(
     [
@@ -162,6 +169,20 @@ DONT_KNOW = tuple(
         "спрошу",
         "пока не решила",
         "пока не решил",
+        "have to check",
+        "need to check",
+        "check with",
+        "trebuie sa vorbesc",
+        "trebuie sa discut",
+        "trebuie sa intrebam",
+        "спросить",
+        "уточню",
+        "уточнить у",
+        "не обсуждали",
+        "didnt talk about",
+        "havent talked about",
+        "n-am vorbit",
+        "nu am vorbit",
     )
 )
 ORDINALS = {
@@ -291,10 +312,15 @@ def option_evidence(
 
 def _located(tokens: list[str], position: int) -> bool:
     """Whether the place name at `position` says where something is or came from ("in Spain", "a
-    car from Germany"), not where the citizen came back from ("I came back from Spain")."""
+    car from Germany"), not where the citizen came back from ("I came back from Spain") nor where
+    they want a service ("register the marriage in Moldova", "să-mi recunosc diploma aici")."""
     before = tokens[max(0, position - 2) : position]
     if not set(before) & LOCATIVES:
         return False
+    if any(word.startswith(SERVICE_VERBS + GOING) for word in tokens[max(0, position - 5) : position]):
+        return False  # nor where they are going ("plec in Germania la master")
+    if set(before) & FROM and tokens[max(0, position - 2)] in PEOPLE:
+        return False  # "невеста из Украины" says who she is, not where something happened
     return not (set(before) & FROM and set(tokens[max(0, position - 4) : position]) & CAME_BACK)
 
 
@@ -425,7 +451,7 @@ def counted_fact(text: str, question: Question) -> str | None:
     """A count given by the way, with what it counts ("only 10 years of work" for "at least 15
     years of contributions?", "12 работников" for "will you have employees?"): yes or no; None
     without a number next to a unit of time or to a word of the question, for an age ("am 61 de
-    ani") and when several counts are given ("10 years in Italy and 8 here" is not for us to add)."""
+    ani"), nor when several counts add up past the threshold ("10 years in Italy and 8 here")."""
     if question.at_least is None or question.type != "yes_no":
         return None
     asked_unit = _unit(words(question.text))
@@ -442,9 +468,11 @@ def counted_fact(text: str, question: Question) -> str | None:
             counts.append(value * given_unit / asked_unit)
         elif given_unit is None and asked_unit is None and {stem(word) for word in around} & asked_words:
             counts.append(value)
-    if len(counts) != 1:
+    if not counts:
         return None
-    return "yes" if counts[0] >= question.at_least else "no"
+    if max(counts) >= question.at_least:  # "20 years here and 10 in Portugal"
+        return "yes"
+    return "no" if sum(counts) < question.at_least else None  # "10 in Italy and 8 here": not ours to add up
 
 
 AGE_BEFORE = frozenset(
@@ -471,6 +499,7 @@ CHILD_WORDS = frozenset(
     ["son", "daughter", "boy", "boys", "girl", "girls", "child", "kid", "kids", "children", "baby", "twins"]
     + ["baiat", "baiatul", "baiet", "fata", "fetita", "fiica", "fiicei", "fiul", "fiului", "copil", "copilul", "copii"]
     + ["сын", "сыну", "сына", "дочь", "дочка", "дочке", "дочери", "ребенок", "ребенку", "мальчик", "девочка", "дети"]
+    + ["brother", "sister", "frate", "fratele", "sora", "брат", "брату", "сестра", "сестре", "братик", "сестренка"]
 )
 
 
@@ -480,15 +509,24 @@ def children_ages(tokens: list[str]) -> list[float]:
     ages = []
     for index, token in enumerate(tokens):
         value = _number(token)
-        if value is None or value > 120 or not set(tokens[max(0, index - 6) : index]) & CHILD_WORDS:
+        near = tokens[max(0, index - 6) : index] + tokens[index + 1 : index + 5]  # "my 8 year old daughter"
+        if value is None or value > 120 or not set(near) & CHILD_WORDS:
             continue
         ages.append(value / 12 if unit_next_to(tokens, index) == 1.0 else value)
     return ages
 
 
+IS = frozenset(["is", "are", "shes", "hes", "e", "ей", "ему"])  # "she is 67", "el are 32 de ani", "ей 60"
+
+
 def by_age(question: Question, tokens: list[str]) -> set[str]:
     """The option whose `ages` hold the age the message gives ("am 45 de ani", "my son is 14")."""
-    ages = [_number(tokens[i]) or 0.0 for i in range(len(tokens)) if _number(tokens[i]) and _is_age(tokens, i)]
+    ages = [
+        _number(tokens[i]) or 0.0
+        for i in range(len(tokens))
+        if _number(tokens[i])
+        and (_is_age(tokens, i) or (i and tokens[i - 1] in IS and (_number(tokens[i]) or 0) < 120))
+    ]
     ages += children_ages(tokens)
     return {o.id for o in question.options if o.ages and ages and o.ages[0] <= ages[0] < o.ages[1]}
 
@@ -541,6 +579,28 @@ def localities_named(tokens: list[str], localities: Iterable[Locality]) -> list[
     return sorted(found)
 
 
+EVENT_STEMS = (
+    ("born", "birth", "died", "passed", "marri", "marry", "wedding", "hospital", "maternit", "accident")
+    + ("nascut", "murit", "decedat", "casator", "nunt", "spital", "maternitat")
+    + ("родил", "умер", "скончал", "погиб", "больниц", "роддом", "свадьб", "распис", "жени", "авари")
+)
+
+
+def _home_named(tokens: list[str], localities: Iterable[Locality]) -> str | None:
+    """The town a message names, by the way, as where the citizen lives: the one they say they live
+    in, else one not named as where something happened ("died in the hospital in Soroca") nor as
+    the town they left ("from Cahul")."""
+    named = localities_named(tokens, localities)
+    lived_in = [locality for position, locality in named if _lives_at(tokens, position)]
+    if lived_in:
+        return lived_in[0]
+    for position, locality in named:
+        around = tokens[max(0, position - 4) : position] + tokens[position + 1 : position + 3]
+        if not any(word.startswith(EVENT_STEMS) for word in around) and tokens[max(0, position - 1)] not in FROM:
+            return locality
+    return None
+
+
 def _happened_in_moldova(tokens: list[str], localities: Iterable[Locality]) -> bool:
     """Whether a Moldovan town is named as where something happened ("born in Bălți"), not as
     where the citizen lives ("we live in Ialoveni")."""
@@ -551,7 +611,9 @@ def _happened_in_moldova(tokens: list[str], localities: Iterable[Locality]) -> b
 
 
 def _lives_at(tokens: list[str], position: int) -> bool:
-    return bool(set(tokens[max(0, position - 4) : position]) & LIVE)
+    """ "we live in Cahul", "suntem din Orhei", "я из Бельц": where the citizen lives."""
+    from_us = position >= 2 and tokens[position - 1] in FROM and tokens[position - 2] in US
+    return from_us or bool(set(tokens[max(0, position - 4) : position]) & LIVE)
 
 
 GENERIC_PLACE_WORDS = frozenset(
@@ -583,9 +645,9 @@ def read_answer(question: Question, text: str, localities: Iterable[Locality] = 
     found = _by_words(question, tokens, labels=question.type == "choice")
     if counted is not None:
         particle = tokens[0] == "" and said
-        if particle and said != counted:  # "нет, два года, но неофициально": the words side with the "no"
-            return said if found == {said} else None
-        return counted
+        if len(found) == 1 and counted not in found:  # "два года, но неофициально", "20 ani, student la zi"
+            return None if particle and {said} != found else found.pop()
+        return None if particle and said != counted else counted
     if not found:
         moldova = _place_option(question, "moldova")
         if moldova and (locality_in(text, localities) or any(name_positions(n, tokens) for n in MOLDOVA)):
@@ -646,7 +708,7 @@ def facts_in(
     """
     tokens = _tokens(text)
     related = {r.id for r in relations if any(phrase_in(word, text) for word in r.keywords)}
-    locality = locality_in(text, localities) if places else None
+    locality = _home_named(tokens, localities) if places else None
     answers: dict[str, str] = {}
     for question in questions:
         if question.type == "locality":

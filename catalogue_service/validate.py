@@ -292,13 +292,12 @@ class _Checker:
                     )
                 ages = option.get("ages")
                 if ages is not None and (
-                    kind != "choice"
-                    or not isinstance(ages, list)
+                    not isinstance(ages, list)
                     or len(ages) != 2
                     or not all(_is_number(a) for a in ages)
                     or ages[0] >= ages[1]
                 ):
-                    self.problem(file, f"{where}.ages", "ages is [from, to), two numbers, on a choice option")
+                    self.problem(file, f"{where}.ages", "ages is [from, to): two numbers, the first smaller")
                 relations = option.get("relations", [])
                 if not isinstance(relations, list):
                     self.problem(file, f"{where}.relations", "relations must be a list of relation ids")
