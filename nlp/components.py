@@ -21,9 +21,6 @@ from rasa.shared.nlu.training_data.message import Message
 
 import nlp.spacy_components  # noqa: F401 - registers catalogue_norms before Rasa loads the pipeline
 from folding import fold
-from nlp import rasa_speedups
-
-rasa_speedups.apply()
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)

@@ -22,7 +22,6 @@ from __future__ import annotations
 import asyncio
 import hmac
 import logging
-import os
 import re
 import threading
 import time
@@ -45,14 +44,13 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 import privacy
+from rasa_addons import settings
+from rasa_addons.settings import MAX_MESSAGE, RATE_PER_CLIENT, RATE_PER_CONVERSATION
 
 log = logging.getLogger(__name__)
 WEB_ID = re.compile(r"^web-[0-9a-f]{32}$")
 TELEGRAM_ID = re.compile(r"^telegram:-?[0-9]{1,20}$")
 MAX_BODY = 64 * 1024  # bytes of a request body
-MAX_MESSAGE = int(os.environ.get("MAX_MESSAGE", "2000"))  # characters of a message the assistant reads
-RATE_PER_CONVERSATION = int(os.environ.get("RATE_PER_CONVERSATION", "30"))  # messages a minute; 0: no limit
-RATE_PER_CLIENT = int(os.environ.get("RATE_PER_CLIENT", "600"))  # from one address (offices share one)
 BRIDGE_HEADER = "X-Bridge-Token"
 LANGUAGES = ("en", "ro", "ru")
 ROMANIAN_LETTERS = frozenset("ăâîșțşţ")
@@ -190,7 +188,7 @@ class OwnedInput(InputChannel):
     @staticmethod
     def client_of(request: Request) -> str:
         """The caller's address; behind the deployment's own proxy (TRUSTED_PROXY=1), the one it saw."""
-        if os.environ.get("TRUSTED_PROXY") == "1":
+        if settings.TRUSTED_PROXY:
             forwarded = request.headers.get("X-Forwarded-For", "").split(",")[-1].strip()
             if forwarded:
                 return forwarded
@@ -299,7 +297,7 @@ class BridgeInput(OwnedInput):
         return "bridge"
 
     def refused(self, request: Request) -> HTTPResponse | None:
-        expected = os.environ.get("BRIDGE_TOKEN", "")
+        expected = settings.BRIDGE_TOKEN
         given = request.headers.get(BRIDGE_HEADER, "")
         if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
             log.warning("bridge: refused a request without the bridge's token")

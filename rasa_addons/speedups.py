@@ -1,4 +1,4 @@
-"""Speed fixes for Rasa 3.6's server, applied when Rasa loads this project's NLU components.
+"""Speed fixes for Rasa 3.6's server, applied by `apply()` where the server starts (runner/serve_rasa.py).
 
 Both were found with py-spy under load (docs/performance.md):
 
@@ -86,5 +86,14 @@ def _session(self: EndpointConfig) -> Any:
 
 
 def apply() -> None:
+    """Patch Rasa's classes; calling it again changes nothing."""
     RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
     EndpointConfig.session = _session  # type: ignore[method-assign]
+
+
+def applied() -> bool:
+    """Whether this process's Rasa runs with both patches."""
+    return (
+        getattr(RemoteAction._validate_action_result, "__code__", None) is _validate_action_result.__code__
+        and getattr(EndpointConfig.session, "__code__", None) is _session.__code__
+    )

@@ -24,7 +24,7 @@ default 90, or `retention_days` in endpoints.yml): one whose last event is older
 is deleted with all its events when the store starts and then once an hour.
 The file is readable by its owner only.
 
-Configured in endpoints.yml as `type: runner.tracker_store.SQLiteTrackerStore`.
+Configured in endpoints.yml as `type: rasa_addons.tracker_store.SQLiteTrackerStore`.
 """
 
 from __future__ import annotations
@@ -45,6 +45,8 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import event
+
+from rasa_addons import settings
 
 logger = logging.getLogger(__name__)
 
@@ -96,7 +98,7 @@ class SQLiteTrackerStore(SQLTrackerStore):
         retention_days: float | None = None,
         **kwargs: Any,
     ) -> None:
-        self.retention_days = float(retention_days or os.environ.get("RETENTION_DAYS") or 90)
+        self.retention_days = float(retention_days or settings.RETENTION_DAYS)
         self._next_purge = 0.0
         self._cache: OrderedDict[str, _Cached] = OrderedDict()
         self._lock = threading.Lock()

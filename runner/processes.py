@@ -125,7 +125,7 @@ def rasa_server(
     bridge_token: str | None = None,
     **kw: Path,
 ) -> Server:
-    """Rasa with its channels (runner/channels.py); browsers may call it only from the `cors`
+    """Rasa with its channels (rasa_addons/channels.py); browsers may call it only from the `cors`
     origins; the Telegram bridge's channel needs `bridge_token` (BRIDGE_TOKEN); the HTTP API is
     enabled with `api_token`. Secrets travel in the environment, never on the command line
     (runner/serve_rasa.py hands the API token to Rasa inside the process)."""
@@ -165,7 +165,7 @@ def write_endpoints(path: Path, action_port: int, tracker_db: Path, actions_toke
     text = (
         f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n'
         f'  headers:\n    {ACTIONS_HEADER}: "{actions_token}"\n'
-        f"tracker_store:\n  type: runner.tracker_store.SQLiteTrackerStore\n  db: {tracker_db}\n"
+        f"tracker_store:\n  type: rasa_addons.tracker_store.SQLiteTrackerStore\n  db: {tracker_db}\n"
     )
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     os.fchmod(descriptor, 0o600)  # also when the file was there before with a wider mode

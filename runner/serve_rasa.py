@@ -3,11 +3,12 @@
 `python -m runner.serve_rasa run --model … --port 5005 …` is `rasa run …`; when RASA_API_TOKEN is
 set it adds `--enable-api --auth-token <token>` to the arguments inside this process only, so
 the token never appears on a command line another user could read (/proc/<pid>/cmdline).
+This is also where the server's speed patches (rasa_addons/speedups.py) are applied, once,
+before Rasa loads anything.
 """
 
 from __future__ import annotations
 
-import os
 import sys
 
 
@@ -19,7 +20,11 @@ def arguments(argv: list[str], token: str | None) -> list[str]:
 
 
 def main() -> None:
-    sys.argv = ["rasa", *arguments(sys.argv[1:], os.environ.get("RASA_API_TOKEN"))]
+    from rasa_addons import settings, speedups
+
+    sys.argv = ["rasa", *arguments(sys.argv[1:], settings.RASA_API_TOKEN)]
+    speedups.apply()
+    print("rasa_addons: speed patches applied (one action-response validator, kept-alive action calls)", flush=True)
     from rasa.__main__ import main as rasa_main
 
     rasa_main()

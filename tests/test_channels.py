@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import requests
 
-from runner.channels import RATE_PER_CONVERSATION, RateLimit
+from rasa_addons.channels import RATE_PER_CONVERSATION, RateLimit
 from tests.conftest import BRIDGE_TOKEN, RASA_API_TOKEN, Stack
 
 

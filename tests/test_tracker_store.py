@@ -13,7 +13,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from runner.tracker_store import SQLiteTrackerStore
+from rasa_addons.tracker_store import SQLiteTrackerStore
 
 ROOT = Path(__file__).resolve().parent.parent
 
