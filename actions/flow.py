@@ -76,15 +76,25 @@ async def give_guide(turn: Turn, event: LifeEvent) -> None:
         turn.send(message)
     turn.set("pending_question", None)
     queued = list(turn.get("queued_life_events") or [])
-    if queued:  # two situations: the second one now, the feedback after its guide
-        turn.set("queued_life_events", queued[1:])
+    turn.set("stage", Stage.FEEDBACK.value)
+    if queued:  # two situations: offer the second one; the feedback question when it is declined or done
+        turn.set("queued_life_events", queued[1:] or None)
         following = await load_event(turn, queued[0])
         assert following is not None
-        turn.set("life_event", following.id)
-        turn.say("next_situation", title=following.title)
-        await advance(turn, following)
+        turn.set("proposed_life_event", following.id)
+        turn.say(
+            "next_situation",
+            [
+                button(say("next_situation_yes_button", turn.lang), "/affirm"),
+                button(say("next_situation_no_button", turn.lang), "/deny"),
+            ],
+            title=following.title,
+        )
         return
-    turn.set("stage", Stage.FEEDBACK.value)
+    ask_feedback(turn)
+
+
+def ask_feedback(turn: Turn) -> None:
     turn.say(
         "feedback_question",
         [

@@ -6,7 +6,7 @@ from __future__ import annotations
 from actions.answers import facts_in
 from actions.catalogue import call, catalogue
 from actions.conversation import Turn, button
-from actions.flow import advance, ask, load_event, pending
+from actions.flow import advance, ask, ask_feedback, load_event, pending
 from actions.guidance import applicable_steps
 from actions.handover import hand_over
 from actions.phrases import say
@@ -70,8 +70,12 @@ async def propose(turn: Turn, reading: Reading, event: LifeEvent | None) -> None
 
 
 async def keep(turn: Turn, event: LifeEvent | None) -> None:
-    """The switch refused: the answers are all still there; ask the pending question again."""
+    """The switch refused: the answers are all still there; ask the pending question again (or,
+    the second situation declined after a guide, whether the guide helped)."""
     turn.set("proposed_life_event", None)
+    if turn.stage == Stage.FEEDBACK:
+        ask_feedback(turn)
+        return
     if event is None:
         turn.say("which_situation")
         return

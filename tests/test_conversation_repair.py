@@ -99,7 +99,7 @@ def test_a_change_of_mind_is_asked_about_and_can_be_refused(assistant: Stack) ->
     assert citizen.slots["life_event"] == "birth"
     said = citizen.say("no, continue")
     assert citizen.slots["life_event"] == "birth" and citizen.answers == before
-    assert citizen.slots["pending_question"] == "birth_parents_married"
+    assert citizen.slots["pending_question"] == "birth_parent_insured"  # "my wife": the parents are married
 
 
 def test_a_change_of_mind_confirmed_starts_the_other_life_event(assistant: Stack) -> None:
@@ -141,9 +141,17 @@ def test_two_situations_in_one_message_are_both_guided(assistant: Stack) -> None
     assert citizen.slots["life_event"] == "marriage"
     assert citizen.slots["queued_life_events"] == ["moving"]
     walk_to_guide(citizen)
+    assert citizen.slots["life_event"] == "marriage" and citizen.slots["proposed_life_event"] == "moving"
+    said = citizen.say("yes please")
     assert citizen.slots["life_event"] == "moving"
     walk_to_guide(citizen)
-    assert citizen.slots["stage"] == "feedback"
+    assert citizen.slots["stage"] == "feedback" and not citizen.slots.get("proposed_life_event")
+    declines = Citizen(assistant)
+    declines.say("we got married in Romania last year and moved to Chisinau in March")
+    walk_to_guide(declines)
+    said = declines.say("no, thanks")
+    assert declines.slots["life_event"] == "marriage" and not declines.slots.get("proposed_life_event")
+    assert "Did this guide help you?" in said
 
 
 def test_outside_the_catalogue_is_said_plainly(assistant: Stack) -> None:
