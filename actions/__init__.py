@@ -9,10 +9,8 @@ handover (to staff). `conversation` is the shared base (`Turn`), `state` names t
 """
 
 import privacy
-from actions.catalogue import warm_up_in_background
 from actions.respond import ActionRespond
 
 __all__ = ["ActionRespond"]
 
 privacy.install()  # the action server's log lines: identifiers masked
-warm_up_in_background()

@@ -1,15 +1,16 @@
 """The action server's one `Catalogue`, called off the event loop.
 
 The client blocks (requests), so calls run in worker threads; the client is
-thread-safe and keeps an on-disk cache, which is warmed at start-up so the
-helpdesk's contacts can be given even if the catalogue is down later.
+thread-safe and keeps an on-disk cache, which the action server warms when it
+starts (`warm_up_in_background`, called by runner/serve_actions.py, never on
+import) so the helpdesk's contacts can be given even if the catalogue is down later.
+The client's address, cache and timeout come from catalogue_client/settings.py.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -23,13 +24,11 @@ _catalogue: Catalogue | None = None
 
 
 def catalogue() -> Catalogue:
+    """The action server's one client, built on first use."""
     global _catalogue
     with _lock:
         if _catalogue is None:
-            _catalogue = Catalogue(
-                read_timeout=float(os.environ.get("CATALOGUE_TIMEOUT", "3")),
-                cache_path=os.environ.get("CATALOGUE_CACHE", ".cache/actions-catalogue-http"),
-            )
+            _catalogue = Catalogue()
         return _catalogue
 
 
@@ -52,6 +51,14 @@ def warm_up() -> None:
             return
 
 
-def warm_up_in_background() -> None:
-    if os.environ.get("CATALOGUE_WARM_UP", "1") != "0":
-        threading.Thread(target=warm_up, name="catalogue-warm-up", daemon=True).start()
+def use(client: Catalogue | None) -> None:
+    """Make `client` the action server's catalogue (None: build one from the settings on next use)."""
+    global _catalogue
+    with _lock:
+        _catalogue = client
+
+
+def warm_up_in_background() -> threading.Thread:
+    thread = threading.Thread(target=warm_up, name="catalogue-warm-up", daemon=True)
+    thread.start()
+    return thread

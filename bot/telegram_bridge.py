@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from pathlib import Path
 
 import httpx
 from telegram import Update
@@ -24,6 +23,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 from telegram.request import HTTPXRequest
 
 import privacy
+from bot import settings
 from bot.bridge import Bridge
 from bot.persistence import SQLitePersistence
 from bot.rasa_client import RasaClient
@@ -67,22 +67,21 @@ def main() -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)  # its INFO lines carry the bot token in URLs
     privacy.install()
     os.umask(0o077)  # every file the bridge writes is its owner's only
-    token = os.environ["TELEGRAM_BOT_TOKEN"]
-    rasa_url = os.environ.get("RASA_URL", "http://127.0.0.1:5005")
+    for name in ("TELEGRAM_BOT_TOKEN", "BRIDGE_TOKEN"):
+        if not getattr(settings, name):
+            raise SystemExit(f"{name} is not set")
     bridge = Bridge(
-        RasaClient(rasa_url, os.environ["BRIDGE_TOKEN"], os.environ.get("RASA_API_TOKEN")),
-        State(Path(os.environ.get("TELEGRAM_STATE", "var/telegram.db"))),
+        RasaClient(settings.RASA_URL, settings.BRIDGE_TOKEN, settings.RASA_API_TOKEN),
+        State(settings.TELEGRAM_STATE),
     )
-    webhook_url = os.environ.get("TELEGRAM_WEBHOOK_URL")
-    application = build(token, bridge, os.environ.get("TELEGRAM_API_URL"), polling=not webhook_url)
+    webhook_url = settings.TELEGRAM_WEBHOOK_URL
+    application = build(settings.TELEGRAM_BOT_TOKEN, bridge, settings.TELEGRAM_API_URL, polling=not webhook_url)
     if webhook_url:
-        secret = os.environ.get("TELEGRAM_WEBHOOK_SECRET", "")
+        secret = settings.TELEGRAM_WEBHOOK_SECRET
         if not secret:
             raise SystemExit("TELEGRAM_WEBHOOK_SECRET is required in webhook mode: without it anyone could post")
-        port = int(os.environ.get("TELEGRAM_WEBHOOK_PORT", "8443"))
-        path = os.environ.get("TELEGRAM_WEBHOOK_PATH", "/telegram")
-        listen = os.environ.get("TELEGRAM_WEBHOOK_LISTEN", "127.0.0.1")
-        asyncio.run(serve_webhook(application, listen, port, path, secret, webhook_url))
+        listen, port = settings.TELEGRAM_WEBHOOK_LISTEN, settings.TELEGRAM_WEBHOOK_PORT
+        asyncio.run(serve_webhook(application, listen, port, settings.TELEGRAM_WEBHOOK_PATH, secret, webhook_url))
     else:
         application.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
 

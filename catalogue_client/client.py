@@ -1,6 +1,6 @@
 """`Catalogue`: the one way the rest of the system reads the public-services catalogue.
 
-    catalogue = Catalogue()                       # CATALOGUE_URL, or http://127.0.0.1:8800
+    catalogue = Catalogue()                       # CATALOGUE_URL etc. (settings.py)
     event = catalogue.life_event("birth", lang="ro")
     if event.stale: ...                            # served from cache: the catalogue is down
 
@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -30,6 +29,7 @@ from requests.adapters import HTTPAdapter
 from requests_cache import CachedSession
 from urllib3.util.retry import Retry
 
+from catalogue_client import settings
 from catalogue_client.exceptions import (
     BadRequest,
     CatalogueError,
@@ -65,8 +65,6 @@ class _SaidOnce(logging.Filter):
 
 logging.getLogger("requests_cache.session").addFilter(_SaidOnce())
 logging.getLogger("urllib3.connectionpool").addFilter(_SaidOnce())
-DEFAULT_URL = "http://127.0.0.1:8800"
-DEFAULT_CACHE = ".cache/catalogue-http"
 MAX_FRESH_IN_MEMORY = 4096  # answers; the whole catalogue in three languages is a few hundred
 
 
@@ -95,7 +93,7 @@ class Catalogue:
         base_url: str | None = None,
         lang: str = "en",
         connect_timeout: float = 1.0,
-        read_timeout: float = 3.0,
+        read_timeout: float | None = None,
         retries: int = 2,
         backoff: float = 0.1,
         cache_path: str | Path | None = None,
@@ -103,10 +101,10 @@ class Catalogue:
         failures_to_open: int = 3,
         open_for: float = 30.0,
     ) -> None:
-        self.base_url = (base_url or os.environ.get("CATALOGUE_URL") or DEFAULT_URL).rstrip("/")
+        self.base_url = (base_url or settings.CATALOGUE_URL).rstrip("/")
         self.lang = lang
-        self.timeout = (connect_timeout, read_timeout)
-        cache_path = Path(cache_path or os.environ.get("CATALOGUE_CACHE") or DEFAULT_CACHE)
+        self.timeout = (connect_timeout, settings.CATALOGUE_TIMEOUT if read_timeout is None else read_timeout)
+        cache_path = Path(cache_path or settings.CATALOGUE_CACHE)
         cache_path.parent.mkdir(parents=True, exist_ok=True)
         self._fresh: dict[str, tuple[float, Any]] = {}  # answers still fresh, parsed: (deadline, JSON)
         # The circuit breaker: after `failures_to_open` failed calls in a row the catalogue is not

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 
 import privacy
+from catalogue_service import settings
 from catalogue_service.app import create_app
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--host", default=os.environ.get("CATALOGUE_HOST", "127.0.0.1"))
-    parser.add_argument("--port", type=int, default=int(os.environ.get("CATALOGUE_PORT", "8800")))
-    parser.add_argument("--catalogue", default=os.environ.get("CATALOGUE_DIR", "data/catalogue"))
-    parser.add_argument("--max-age", type=int, default=int(os.environ.get("CATALOGUE_MAX_AGE", "300")))
+    parser.add_argument("--host", default=settings.CATALOGUE_HOST)
+    parser.add_argument("--port", type=int, default=settings.CATALOGUE_PORT)
+    parser.add_argument("--catalogue", default=settings.CATALOGUE_DIR)
+    parser.add_argument("--max-age", type=int, default=settings.CATALOGUE_MAX_AGE)
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     app = create_app(args.catalogue, max_age=args.max_age)

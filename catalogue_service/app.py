@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,7 @@ from sanic import Request, Sanic
 from sanic.exceptions import MethodNotSupported, NotFound, SanicException
 from sanic.response import HTTPResponse, raw
 
-from catalogue_service import jsonld
+from catalogue_service import jsonld, settings
 from catalogue_service.content import load
 from catalogue_service.search import SearchIndex
 from catalogue_service.validate import problems
@@ -241,7 +240,7 @@ def create_app(catalogue_dir: Path | str, max_age: int = 300, name: str = "catal
 
     @app.get("/export/cpsv-ap.jsonld")
     async def export(request: Request) -> HTTPResponse:
-        base = os.environ.get("CATALOGUE_BASE_IRI") or f"{request.scheme}://{request.host}"
+        base = settings.CATALOGUE_BASE_IRI or f"{request.scheme}://{request.host}"
         response = respond(request, jsonld.export(content, base))
         if response.status == 200:
             response.content_type = "application/ld+json; charset=utf-8"

@@ -16,7 +16,5 @@ RATE_PER_CLIENT = int(os.environ.get("RATE_PER_CLIENT", "600"))
 TRUSTED_PROXY = os.environ.get("TRUSTED_PROXY") == "1"
 # the Telegram bridge's shared secret: its channel refuses callers without it ("" refuses all)
 BRIDGE_TOKEN = os.environ.get("BRIDGE_TOKEN", "")
-# Rasa's HTTP API is enabled with this token; unset: no HTTP API
-RASA_API_TOKEN = os.environ.get("RASA_API_TOKEN") or None
 # days a conversation is kept after its last event (endpoints.yml's retention_days wins)
 RETENTION_DAYS = float(os.environ.get("RETENTION_DAYS") or 90)

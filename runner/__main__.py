@@ -14,16 +14,14 @@ everything within seconds.
 
 from __future__ import annotations
 
-import os
 import secrets
 import signal
 import sys
 import time
 from collections.abc import Callable
-from pathlib import Path
 
+from runner import settings
 from runner.processes import (
-    ROOT,
     Server,
     action_server,
     base_env,
@@ -33,16 +31,6 @@ from runner.processes import (
     write_endpoints,
 )
 
-CATALOGUE_PORT = int(os.environ.get("CATALOGUE_PORT", "8800"))
-ACTIONS_PORT = int(os.environ.get("ACTIONS_PORT", "5055"))
-RASA_PORT = int(os.environ.get("RASA_PORT", "5005"))
-WIDGET_PORT = int(os.environ.get("WIDGET_PORT", "8090"))
-# the sites whose pages may embed the widget (the demo page by default)
-CORS_ORIGINS = os.environ.get(
-    "RASA_CORS_ORIGINS", f"http://127.0.0.1:{WIDGET_PORT},http://localhost:{WIDGET_PORT}"
-).split(",")
-MODEL = os.environ.get("RASA_MODEL", "models/assistant.tar.gz")
-VAR = Path(os.environ.get("ASSISTANT_VAR", ROOT / "var"))  # conversations and generated settings
 RESTART_TIMEOUT = 180.0  # seconds a restarted process has to answer its health check (Rasa loads its model)
 
 
@@ -85,7 +73,8 @@ def stop_all(servers: list[Server]) -> None:
 
 
 def main() -> None:
-    VAR.mkdir(exist_ok=True)
+    var = settings.ASSISTANT_VAR
+    var.mkdir(exist_ok=True)
     started: list[Server] = []
     stopping = False
 
@@ -95,19 +84,26 @@ def main() -> None:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    api_token = os.environ.get("RASA_API_TOKEN") or secrets.token_urlsafe(24)
-    bridge_token = os.environ.get("BRIDGE_TOKEN") or secrets.token_urlsafe(24)
+    api_token = settings.RASA_API_TOKEN or secrets.token_urlsafe(24)
+    bridge_token = settings.BRIDGE_TOKEN or secrets.token_urlsafe(24)
     # the action server's port as configured (endpoints.yml names the default one)
-    endpoints = write_endpoints(VAR / "endpoints.yml", ACTIONS_PORT, VAR / "tracker.db")
-    catalogue_url = f"http://127.0.0.1:{CATALOGUE_PORT}"
+    endpoints = write_endpoints(var / "endpoints.yml", settings.ACTIONS_PORT, var / "tracker.db")
+    catalogue_url = f"http://127.0.0.1:{settings.CATALOGUE_PORT}"
     servers = [
-        catalogue_service(CATALOGUE_PORT),
-        action_server(ACTIONS_PORT, catalogue_url, Path(".cache/actions-catalogue-http")),
-        rasa_server(RASA_PORT, MODEL, endpoints, api_token=api_token, cors=CORS_ORIGINS, bridge_token=bridge_token),
-        widget_server(WIDGET_PORT),
+        catalogue_service(settings.CATALOGUE_PORT),
+        action_server(settings.ACTIONS_PORT, catalogue_url),
+        rasa_server(
+            settings.RASA_PORT,
+            settings.RASA_MODEL,
+            endpoints,
+            api_token=api_token,
+            cors=settings.RASA_CORS_ORIGINS,
+            bridge_token=bridge_token,
+        ),
+        widget_server(settings.WIDGET_PORT),
     ]
-    if os.environ.get("TELEGRAM_BOT_TOKEN"):
-        rasa_url = f"http://127.0.0.1:{RASA_PORT}"
+    if settings.TELEGRAM_BOT_TOKEN:
+        rasa_url = f"http://127.0.0.1:{settings.RASA_PORT}"
         env = base_env(RASA_URL=rasa_url, RASA_API_TOKEN=api_token, BRIDGE_TOKEN=bridge_token)
         servers.append(Server("Telegram bridge", [sys.executable, "-m", "bot.telegram_bridge"], None, env))
     try:
@@ -118,10 +114,10 @@ def main() -> None:
             started.append(server.start())
         if not stopping:
             print(
-                f"\nThe assistant is ready.\n  REST channel: POST http://127.0.0.1:{RASA_PORT}/webhooks/rest/webhook"
+                f"\nThe assistant is ready.\n  REST channel: POST http://127.0.0.1:{settings.RASA_PORT}/webhooks/rest/webhook"
                 f'  {{"sender": "web-{secrets.token_hex(16)}", "message": "my father died"}}\n'
                 f"  catalogue:    {catalogue_url}/life-events\n"
-                f"  web widget:   http://127.0.0.1:{WIDGET_PORT}/demo.html (embed: /widget.js)\n"
+                f"  web widget:   http://127.0.0.1:{settings.WIDGET_PORT}/demo.html (embed: /widget.js)\n"
                 "A process that stops is restarted. Ctrl-C stops everything.",
                 flush=True,
             )

@@ -18,14 +18,16 @@ from pathlib import Path
 
 import requests
 
-ROOT = Path(__file__).resolve().parent.parent
+from runner import settings
+
+ROOT = settings.ROOT
 BIN = Path(sys.executable).parent
 
 
 STOP_TIMEOUT = 5.0  # seconds a process gets to stop before it is killed
 # The secret Rasa shows the action server (runner/serve_actions.py): ACTIONS_TOKEN, else one per
 # process that starts servers, so the action server and the endpoints.yml written here always agree.
-ACTIONS_TOKEN = os.environ.get("ACTIONS_TOKEN") or secrets.token_urlsafe(24)
+ACTIONS_TOKEN = settings.ACTIONS_TOKEN or secrets.token_urlsafe(24)
 ACTIONS_HEADER = "X-Actions-Token"
 
 
@@ -49,6 +51,7 @@ class Server:
     env: dict[str, str] = field(default_factory=base_env)
     log_path: Path | None = None
     process: subprocess.Popen[bytes] | None = None
+    url: str = ""  # where its clients call it
 
     def start(self, timeout: float = 120.0) -> Server:
         log = open(self.log_path, "ab") if self.log_path else None  # noqa: SIM115 - closed with the process
@@ -102,16 +105,19 @@ def catalogue_service(
 ) -> Server:
     command = [sys.executable, "-m", "catalogue_service", "--port", str(port), "--catalogue", str(catalogue_dir)]
     command += ["--max-age", str(max_age)]
-    return Server("catalogue service", command, f"http://127.0.0.1:{port}/health", log_path=kw.get("log_path"))
+    url = f"http://127.0.0.1:{port}"
+    return Server("catalogue service", command, f"{url}/health", log_path=kw.get("log_path"), url=url)
 
 
 def action_server(
-    port: int, catalogue_url: str, cache_path: Path | str, token: str = ACTIONS_TOKEN, **kw: Path
+    port: int, catalogue_url: str, cache_path: Path | str | None = None, token: str = ACTIONS_TOKEN, **kw: Path
 ) -> Server:
-    """rasa_sdk's action server, answering only calls that carry `token` (runner/serve_actions.py)."""
+    """rasa_sdk's action server, answering only calls that carry `token` (runner/serve_actions.py);
+    its catalogue client caches in `cache_path`, else where CATALOGUE_CACHE says."""
     command = [sys.executable, "-m", "runner.serve_actions", "--actions", "actions", "--port", str(port)]
-    host = os.environ.get("ACTIONS_HOST", "127.0.0.1")  # rasa_sdk binds to SANIC_HOST
-    env = base_env(CATALOGUE_URL=catalogue_url, CATALOGUE_CACHE=str(cache_path), SANIC_HOST=host, ACTIONS_TOKEN=token)
+    env = base_env(CATALOGUE_URL=catalogue_url, SANIC_HOST=settings.ACTIONS_HOST, ACTIONS_TOKEN=token)
+    if cache_path is not None:
+        env["CATALOGUE_CACHE"] = str(cache_path)
     return Server("action server", command, f"http://127.0.0.1:{port}/health", env, log_path=kw.get("log_path"))
 
 
@@ -131,7 +137,7 @@ def rasa_server(
     (runner/serve_rasa.py hands the API token to Rasa inside the process)."""
     command = [sys.executable, "-m", "runner.serve_rasa", "run", "--model", str(model), "--port", str(port)]
     command += ["--endpoints", str(endpoints), "--credentials", str(credentials)]
-    command += ["--interface", os.environ.get("RASA_INTERFACE", "127.0.0.1")]
+    command += ["--interface", settings.RASA_INTERFACE]
     if cors:
         command += ["--cors", *cors]
     env = base_env()
@@ -159,14 +165,37 @@ def widget_server(port: int, **kw: Path) -> Server:
     return Server("web widget", command, f"http://127.0.0.1:{port}/widget.js", log_path=kw.get("log_path"))
 
 
-def write_endpoints(path: Path, action_port: int, tracker_db: Path, actions_token: str = ACTIONS_TOKEN) -> Path:
+def console_server(
+    port: int, push_port: int, rasa_url: str, api_token: str, secret: str, var: Path, **kw: Path
+) -> Server:
+    """The helpdesk console (console/): staff pages on `port`, the widget's push endpoint on
+    `push_port`; its store and Rasa's events in `var` unless CONSOLE_DATABASE_URL and
+    CONSOLE_EVENTS_URL say otherwise. Secrets in its environment."""
+    env = base_env(
+        CONSOLE_PORT=str(port),
+        CONSOLE_PUSH_PORT=str(push_port),
+        RASA_URL=rasa_url,
+        RASA_API_TOKEN=api_token,
+        CONSOLE_SECRET=secret,
+        ASSISTANT_VAR=str(var),
+    )
+    url = f"http://127.0.0.1:{port}/health"
+    return Server("helpdesk console", [sys.executable, "-m", "console"], url, env, log_path=kw.get("log_path"))
+
+
+def write_endpoints(
+    path: Path, action_port: int, tracker_db: Path, actions_token: str = ACTIONS_TOKEN, events_db: Path | None = None
+) -> Path:
     """Rasa's endpoints: the action server (with the token it asks for) and the SQLite tracker
-    store. The file holds a secret, so only its owner may read it (0600)."""
+    store; with `events_db`, the event broker the helpdesk console reads (rasa_addons/event_broker.py).
+    The file holds a secret, so only its owner may read it (0600)."""
     text = (
         f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n'
         f'  headers:\n    {ACTIONS_HEADER}: "{actions_token}"\n'
         f"tracker_store:\n  type: rasa_addons.tracker_store.SQLiteTrackerStore\n  db: {tracker_db}\n"
     )
+    if events_db is not None:
+        text += f"event_broker:\n  type: rasa_addons.event_broker.SQLiteEventBroker\n  db: {events_db}\n"
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     os.fchmod(descriptor, 0o600)  # also when the file was there before with a wider mode
     with os.fdopen(descriptor, "w", encoding="utf-8") as handle:

@@ -11,6 +11,9 @@ rasa_sdk's server, with two additions made through rasa_sdk's plugin hook
 - an action that fails answers a plain 500: rasa_sdk's own error answer echoes the whole
   tracker, which Rasa then writes into its log.
 
+Once the server is up it warms the catalogue client's cache in the background
+(actions/catalogue.py): importing the actions starts nothing.
+
 Without ACTIONS_TOKEN the server does not start.
 """
 
@@ -18,7 +21,6 @@ from __future__ import annotations
 
 import hmac
 import logging
-import os
 import sys
 
 import pluggy
@@ -26,6 +28,7 @@ from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from runner import settings
 from runner.processes import ACTIONS_HEADER
 
 log = logging.getLogger("runner.serve_actions")
@@ -62,12 +65,18 @@ class Guard:
             log.error("an action failed on %s %s", request.method, request.path, exc_info=exception)
             return response.json({"error": "The action failed; see the action server's log."}, status=500)
 
+        async def warm_up(_app: Sanic, _loop: object) -> None:
+            from actions.catalogue import warm_up_in_background  # loaded by rasa_sdk by now
+
+            warm_up_in_background()
+
         app.register_middleware(check_token, "request")
         app.error_handler.add(Exception, failed)
+        app.register_listener(warm_up, "after_server_start")
 
 
 def main() -> None:
-    token = os.environ.get("ACTIONS_TOKEN", "")
+    token = settings.ACTIONS_TOKEN
     if not token:
         sys.exit("ACTIONS_TOKEN is not set: the action server answers only callers that know it")
     from rasa_sdk.__main__ import main as rasa_sdk_main

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import sys
 
+from runner import settings
+
 
 def arguments(argv: list[str], token: str | None) -> list[str]:
     """Rasa's arguments with the API enabled by `token`, when there is one."""
@@ -20,9 +22,9 @@ def arguments(argv: list[str], token: str | None) -> list[str]:
 
 
 def main() -> None:
-    from rasa_addons import settings, speedups
+    from rasa_addons import speedups
 
-    sys.argv = ["rasa", *arguments(sys.argv[1:], settings.RASA_API_TOKEN)]
+    sys.argv = ["rasa", *arguments(sys.argv[1:], settings.RASA_API_TOKEN or None)]
     speedups.apply()
     print("rasa_addons: speed patches applied (one action-response validator, kept-alive action calls)", flush=True)
     from rasa.__main__ import main as rasa_main

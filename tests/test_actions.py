@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,34 +13,28 @@ import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-os.environ["CATALOGUE_WARM_UP"] = "0"
-
-import actions.catalogue as catalogue_module  # noqa: E402
-from actions import ActionRespond  # noqa: E402
-from actions.conversation import GuideAction  # noqa: E402
-from catalogue_service.content import read_yaml  # noqa: E402
-from tests.conftest import CATALOGUE_DIR, CatalogueServer, free_port  # noqa: E402
-
-# Only this process's imported actions skip the warm-up; servers started later by other tests must not inherit it.
-del os.environ["CATALOGUE_WARM_UP"]
+import actions.catalogue as catalogue_module
+from actions import ActionRespond
+from actions.conversation import GuideAction
+from catalogue_client import Catalogue
+from catalogue_service.content import read_yaml
+from runner.processes import Server, free_port
+from tests.conftest import CATALOGUE_DIR, start_catalogue
 
 
 @pytest.fixture()
-def use_catalogue(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+def use_catalogue(tmp_path: Path) -> Iterator[Any]:
     """Point the action server's catalogue client at a URL, with a fresh cache."""
 
     def point(url: str) -> None:
-        monkeypatch.setenv("CATALOGUE_URL", url)
-        monkeypatch.setenv("CATALOGUE_CACHE", str(tmp_path / "actions-cache"))
-        monkeypatch.setenv("CATALOGUE_TIMEOUT", "1")
-        catalogue_module._catalogue = None
+        catalogue_module.use(Catalogue(url, read_timeout=1, cache_path=tmp_path / "actions-cache"))
 
     yield point
-    catalogue_module._catalogue = None
+    catalogue_module.use(None)
 
 
 @pytest.fixture()
-def live(catalogue_server: CatalogueServer, use_catalogue: Any) -> CatalogueServer:
+def live(catalogue_server: Server, use_catalogue: Any) -> Server:
     use_catalogue(catalogue_server.url)
     return catalogue_server
 
@@ -87,7 +80,7 @@ def after(slots: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
     return {**slots, **changes}
 
 
-def test_recognises_the_event_and_takes_what_the_first_message_says(live: CatalogueServer) -> None:
+def test_recognises_the_event_and_takes_what_the_first_message_says(live: Server) -> None:
     slots, messages = run(
         ActionRespond(),
         tracker("Hi. My dad passed away yesterday, we live in Bălți, what do I do?", "life_event_death"),
@@ -101,7 +94,7 @@ def test_recognises_the_event_and_takes_what_the_first_message_says(live: Catalo
     assert slots["pending_question"] == "death_abroad" and slots["stage"] == "asking"
 
 
-def test_language_is_detected_and_relations_answer_questions(live: CatalogueServer) -> None:
+def test_language_is_detected_and_relations_answer_questions(live: Server) -> None:
     slots, messages = run(
         ActionRespond(),
         tracker("У моего сына инвалидность, что оформлять? Живём в Кагуле", "life_event_disability"),
@@ -113,7 +106,7 @@ def test_language_is_detected_and_relations_answer_questions(live: CatalogueServ
     assert slots["pending_question"] != "disability_person"
 
 
-def test_the_channel_can_give_the_language(live: CatalogueServer) -> None:
+def test_the_channel_can_give_the_language(live: Server) -> None:
     slots, messages = run(ActionRespond(), tracker("ok", "life_event_birth", metadata={"language": "ro"}))
     assert slots["language"] == "ro"
     assert "Am înțeles" in texts(messages)
@@ -128,7 +121,7 @@ def walk_to_guide(state: dict[str, Any], answers: list[tuple[str, str]]) -> tupl
     return state, messages
 
 
-def test_answers_lead_to_a_personal_guide(live: CatalogueServer) -> None:
+def test_answers_lead_to_a_personal_guide(live: Server) -> None:
     state, _ = run(ActionRespond(), tracker("my wife gave birth in Cahul", "life_event_birth"))
     assert state["answers"]["birth_born_abroad"] == "no"  # born in a Moldovan town: not asked
     assert state["pending_question"] == "birth_parents_married"
@@ -151,7 +144,7 @@ def test_answers_lead_to_a_personal_guide(live: CatalogueServer) -> None:
     assert [b["payload"] for b in messages[-1]["buttons"]] == ["/affirm", "/deny"]
 
 
-def test_i_dont_know_keeps_conditional_steps_with_their_condition(live: CatalogueServer) -> None:
+def test_i_dont_know_keeps_conditional_steps_with_their_condition(live: Server) -> None:
     state, _ = run(ActionRespond(), tracker("my mother died", "life_event_death"))
     for _ in range(5):
         if state.get("stage") != "asking":
@@ -164,7 +157,7 @@ def test_i_dont_know_keeps_conditional_steps_with_their_condition(live: Catalogu
     assert "some steps depend on answers" in guide.lower()
 
 
-def test_follow_up_in_the_middle_then_back_to_the_question(live: CatalogueServer) -> None:
+def test_follow_up_in_the_middle_then_back_to_the_question(live: Server) -> None:
     state, _ = run(ActionRespond(), tracker("I want a passport", "life_event_identity_documents"))
     pending = state["pending_question"]
     changes, messages = run(ActionRespond(), tracker("how much does it cost?", "ask_cost", state))
@@ -175,7 +168,7 @@ def test_follow_up_in_the_middle_then_back_to_the_question(live: CatalogueServer
     assert after(state, changes)["pending_question"] == pending
 
 
-def test_where_is_the_office_in_a_town(live: CatalogueServer) -> None:
+def test_where_is_the_office_in_a_town(live: Server) -> None:
     state, _ = run(ActionRespond(), tracker("my father died", "life_event_death"))
     _, messages = run(
         ActionRespond(),
@@ -187,7 +180,7 @@ def test_where_is_the_office_in_a_town(live: CatalogueServer) -> None:
     assert "Comrat" in said and "(in your town)" in said and "0.0 km" not in said
 
 
-def test_switching_language_mid_question(live: CatalogueServer) -> None:
+def test_switching_language_mid_question(live: Server) -> None:
     state, _ = run(ActionRespond(), tracker("we are getting married", "life_event_marriage"))
     changes, messages = run(ActionRespond(), tracker("in Romanian please", "change_language", state))
     assert changes["language"] == "ro"
@@ -196,7 +189,7 @@ def test_switching_language_mid_question(live: CatalogueServer) -> None:
     assert messages[-1]["text"].startswith("Vă căsătoriți")
 
 
-def test_handover_is_recorded_with_helpdesk_contacts(live: CatalogueServer) -> None:
+def test_handover_is_recorded_with_helpdesk_contacts(live: Server) -> None:
     state, _ = run(ActionRespond(), tracker("I lost my job", "life_event_job_loss"))
     changes, messages = run(ActionRespond(), tracker("talk to a person", "handover", state))
     handover = changes["handover"]
@@ -206,7 +199,7 @@ def test_handover_is_recorded_with_helpdesk_contacts(live: CatalogueServer) -> N
     assert "helpdesk" in said and "asp.gov.md" in said
 
 
-def test_unsure_offers_the_likeliest_life_events_then_a_person(live: CatalogueServer) -> None:
+def test_unsure_offers_the_likeliest_life_events_then_a_person(live: Server) -> None:
     ranking = [
         {"name": "nlu_fallback", "confidence": 0.3},
         {"name": "life_event_property", "confidence": 0.2},
@@ -223,7 +216,7 @@ def test_unsure_offers_the_likeliest_life_events_then_a_person(live: CatalogueSe
     assert changes["handover"]["reason"] == "not_understood"
 
 
-def test_off_topic_gets_what_the_assistant_does_and_a_person(live: CatalogueServer) -> None:
+def test_off_topic_gets_what_the_assistant_does_and_a_person(live: Server) -> None:
     ranking = [{"name": "out_of_scope", "confidence": 0.6}, {"name": "life_event_moving", "confidence": 0.1}]
     changes, messages = run(ActionRespond(), tracker("ce vreme o să fie mâine?", "out_of_scope", ranking=ranking))
     said = texts(messages)
@@ -232,7 +225,7 @@ def test_off_topic_gets_what_the_assistant_does_and_a_person(live: CatalogueServ
     assert changes["failed_attempts"] == 1
 
 
-def test_feedback_and_comment_are_recorded(live: CatalogueServer) -> None:
+def test_feedback_and_comment_are_recorded(live: Server) -> None:
     state = {"language": "en", "stage": "feedback", "life_event": "birth"}
     changes, messages = run(ActionRespond(), tracker("no", "deny", state))
     state = after(state, changes)
@@ -244,7 +237,7 @@ def test_feedback_and_comment_are_recorded(live: CatalogueServer) -> None:
 
 
 def test_catalogue_down_with_nothing_cached_apologises_with_helpdesk_contacts(use_catalogue: Any) -> None:
-    server = CatalogueServer(CATALOGUE_DIR).start()
+    server = start_catalogue(CATALOGUE_DIR)
     try:
         use_catalogue(server.url)
         catalogue_module.warm_up()  # what the action server does when it starts
@@ -263,7 +256,7 @@ def test_catalogue_never_reached_still_gets_a_polite_answer(use_catalogue: Any) 
 
 
 def test_catalogue_down_answers_from_cache_and_says_so(use_catalogue: Any) -> None:
-    server = CatalogueServer(CATALOGUE_DIR, max_age=1).start()
+    server = start_catalogue(CATALOGUE_DIR, max_age=1)
     try:
         use_catalogue(server.url)
         state, _ = run(ActionRespond(), tracker("am născut un copil", "life_event_birth"))
@@ -306,7 +299,7 @@ def test_the_catalogue_drives_the_conversation(use_catalogue: Any, tmp_path: Pat
     registration = next(s for s in data["services"] if s["id"] == "birth-registration")
     registration["documents"].append({"document": "birth-twins-note", "when": {"birth_twins": "yes"}})
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    server = CatalogueServer(copy).start()
+    server = start_catalogue(copy)
     try:
         use_catalogue(server.url)
         state, messages = run(ActionRespond(), tracker("my wife gave birth", "life_event_birth"))
@@ -321,7 +314,7 @@ def test_the_catalogue_drives_the_conversation(use_catalogue: Any, tmp_path: Pat
         server.stop()
 
 
-def test_a_bad_location_or_an_unknown_id_is_no_outage(live: CatalogueServer) -> None:
+def test_a_bad_location_or_an_unknown_id_is_no_outage(live: Server) -> None:
     state, _ = run(ActionRespond(), tracker("my father died", "life_event_death"))
     for location in ({"lat": "x", "lon": 28.8}, {"lat": 999, "lon": 0}, "here", {"lat": None}):
         _, messages = run(

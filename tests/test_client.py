@@ -20,21 +20,22 @@ from catalogue_client import (
     Service,
     Unavailable,
 )
-from tests.conftest import CATALOGUE_DIR, CatalogueServer, free_port
+from runner.processes import Server, free_port
+from tests.conftest import CATALOGUE_DIR, start_catalogue
 from tests.fault_proxy import FaultProxy
 
 MAX_AGE = 1  # seconds: short, so tests can watch cached copies expire
 
 
 @pytest.fixture(scope="module")
-def short_lived_server() -> Iterator[CatalogueServer]:
-    server = CatalogueServer(CATALOGUE_DIR, max_age=MAX_AGE).start()
+def short_lived_server() -> Iterator[Server]:
+    server = start_catalogue(CATALOGUE_DIR, max_age=MAX_AGE)
     yield server
     server.stop()
 
 
 @pytest.fixture()
-def proxy(short_lived_server: CatalogueServer) -> Iterator[FaultProxy]:
+def proxy(short_lived_server: Server) -> Iterator[FaultProxy]:
     with FaultProxy(short_lived_server.url) as running:
         yield running
 
@@ -48,7 +49,7 @@ def let_cache_expire() -> None:
     time.sleep(MAX_AGE + 0.2)
 
 
-def test_typed_results_in_each_language(catalogue_server: CatalogueServer, tmp_path: Path) -> None:
+def test_typed_results_in_each_language(catalogue_server: Server, tmp_path: Path) -> None:
     with make_client(catalogue_server.url, tmp_path) as catalogue:
         events = catalogue.life_events(lang="ro")
         assert len(events) == 15 and not events.stale
@@ -70,7 +71,7 @@ def test_typed_results_in_each_language(catalogue_server: CatalogueServer, tmp_p
         assert catalogue.organisation("cnas", lang="en").offices
 
 
-def test_errors_are_one_hierarchy(catalogue_server: CatalogueServer, tmp_path: Path) -> None:
+def test_errors_are_one_hierarchy(catalogue_server: Server, tmp_path: Path) -> None:
     with make_client(catalogue_server.url, tmp_path) as catalogue:
         with pytest.raises(NotFound, match="no life event with id 'alien-abduction'"):
             catalogue.life_event("alien-abduction")
@@ -80,7 +81,7 @@ def test_errors_are_one_hierarchy(catalogue_server: CatalogueServer, tmp_path: P
             catalogue.service("../organisations/asp")
 
 
-def test_second_lookup_is_served_from_cache(catalogue_server: CatalogueServer, tmp_path: Path) -> None:
+def test_second_lookup_is_served_from_cache(catalogue_server: Server, tmp_path: Path) -> None:
     with FaultProxy(catalogue_server.url) as proxy, make_client(proxy.url, tmp_path) as catalogue:
         catalogue.service("id-card", lang="ro")
         catalogue.service("id-card", lang="ro")
@@ -90,7 +91,7 @@ def test_second_lookup_is_served_from_cache(catalogue_server: CatalogueServer, t
         assert proxy.requests == 2
 
 
-def test_clearing_the_cache_asks_the_catalogue_again(catalogue_server: CatalogueServer, tmp_path: Path) -> None:
+def test_clearing_the_cache_asks_the_catalogue_again(catalogue_server: Server, tmp_path: Path) -> None:
     with FaultProxy(catalogue_server.url) as proxy, make_client(proxy.url, tmp_path) as catalogue:
         catalogue.service("id-card", lang="ro")
         catalogue.clear_cache()
@@ -99,7 +100,7 @@ def test_clearing_the_cache_asks_the_catalogue_again(catalogue_server: Catalogue
             catalogue.service("id-card", lang="ro")
 
 
-def test_the_cache_persists_on_disk(catalogue_server: CatalogueServer, tmp_path: Path) -> None:
+def test_the_cache_persists_on_disk(catalogue_server: Server, tmp_path: Path) -> None:
     with FaultProxy(catalogue_server.url) as proxy:
         with make_client(proxy.url, tmp_path) as first:
             first.life_event("divorce")
@@ -195,7 +196,7 @@ def test_retries_a_failed_read(proxy: FaultProxy, tmp_path: Path) -> None:
     assert proxy.requests == 3  # the first try and two retries
 
 
-def test_safe_from_many_threads(catalogue_server: CatalogueServer, tmp_path: Path) -> None:
+def test_safe_from_many_threads(catalogue_server: Server, tmp_path: Path) -> None:
     ids = ["birth-registration", "passport", "id-card", "death-registration", "company-registration"]
     with make_client(catalogue_server.url, tmp_path) as catalogue:
 

@@ -10,7 +10,8 @@ from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, SKOS, XSD
 
 from catalogue_service.content import load
-from tests.conftest import CATALOGUE_DIR, CatalogueServer
+from runner.processes import Server
+from tests.conftest import CATALOGUE_DIR
 
 CPSV = Namespace("http://purl.org/vocab/cpsv#")
 CV = Namespace("http://data.europa.eu/m8g/")
@@ -19,7 +20,7 @@ LOCN = Namespace("http://www.w3.org/ns/locn#")
 
 
 @pytest.fixture(scope="module")
-def graph(catalogue_server: CatalogueServer) -> Graph:
+def graph(catalogue_server: Server) -> Graph:
     response = requests.get(catalogue_server.url + "/export/cpsv-ap.jsonld", timeout=10)
     assert response.status_code == 200
     assert response.headers["Content-Type"].startswith("application/ld+json")

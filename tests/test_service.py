@@ -11,7 +11,7 @@ import pytest
 import requests
 import yaml
 
-from tests.conftest import CatalogueServer
+from runner.processes import Server
 
 OPENAPI = yaml.safe_load((Path(__file__).parent.parent / "catalogue_service" / "openapi.yaml").read_text())
 LANGS = ("en", "ro", "ru")
@@ -28,12 +28,12 @@ def check_against_openapi(path_template: str, status: int, body: Any) -> None:
     jsonschema.Draft202012Validator(schema, resolver=resolver).validate(body)
 
 
-def get(server: CatalogueServer, path: str, **params: Any) -> requests.Response:
+def get(server: Server, path: str, **params: Any) -> requests.Response:
     return requests.get(server.url + path, params=params, timeout=5)
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_every_resource_matches_the_openapi_description(catalogue_server: CatalogueServer, lang: str) -> None:
+def test_every_resource_matches_the_openapi_description(catalogue_server: Server, lang: str) -> None:
     listing = get(catalogue_server, "/life-events", lang=lang)
     assert listing.status_code == 200
     check_against_openapi("/life-events", 200, listing.json())
@@ -58,7 +58,7 @@ def test_every_resource_matches_the_openapi_description(catalogue_server: Catalo
     check_against_openapi("/health", 200, get(catalogue_server, "/health").json())
 
 
-def test_answers_come_in_the_requested_language(catalogue_server: CatalogueServer) -> None:
+def test_answers_come_in_the_requested_language(catalogue_server: Server) -> None:
     titles = {lang: get(catalogue_server, "/life-events/birth", lang=lang).json()["title"] for lang in LANGS}
     assert len(set(titles.values())) == 3
     assert any(ch in titles["ru"] for ch in "абвгдежзийклмнопрстуфхцчшщыэюя")
@@ -67,7 +67,7 @@ def test_answers_come_in_the_requested_language(catalogue_server: CatalogueServe
     assert get(catalogue_server, "/life-events/birth").headers["Content-Language"] == "en"
 
 
-def test_a_life_event_has_its_questions_and_services_in_order(catalogue_server: CatalogueServer) -> None:
+def test_a_life_event_has_its_questions_and_services_in_order(catalogue_server: Server) -> None:
     event = get(catalogue_server, "/life-events/birth", lang="en").json()
     assert event["questions"], "the catalogue defines questions for a birth"
     assert any(q["type"] == "locality" for q in event["questions"])
@@ -102,7 +102,7 @@ def test_a_life_event_has_its_questions_and_services_in_order(catalogue_server: 
     ],
 )
 def test_errors_are_json_with_a_clear_message(
-    catalogue_server: CatalogueServer, path: str, params: dict[str, str], status: int, code: str
+    catalogue_server: Server, path: str, params: dict[str, str], status: int, code: str
 ) -> None:
     response = get(catalogue_server, path, **params)
     assert response.status_code == status
@@ -114,13 +114,13 @@ def test_errors_are_json_with_a_clear_message(
         check_against_openapi(path, status, response.json())
 
 
-def test_the_catalogue_is_read_only(catalogue_server: CatalogueServer) -> None:
+def test_the_catalogue_is_read_only(catalogue_server: Server) -> None:
     response = requests.post(catalogue_server.url + "/life-events", json={"id": "x"}, timeout=5)
     assert response.status_code == 405
     assert response.json()["error"]["code"] == "method_not_allowed"
 
 
-def test_etag_and_not_modified(catalogue_server: CatalogueServer) -> None:
+def test_etag_and_not_modified(catalogue_server: Server) -> None:
     first = get(catalogue_server, "/services/passport", lang="ro")
     etag = first.headers["ETag"]
     assert "max-age=" in first.headers["Cache-Control"]
@@ -151,7 +151,7 @@ def test_etag_and_not_modified(catalogue_server: CatalogueServer) -> None:
     ],
 )
 def test_search_ignores_case_and_diacritics(
-    catalogue_server: CatalogueServer, query: str, lang: str, kind: str, expected: str
+    catalogue_server: Server, query: str, lang: str, kind: str, expected: str
 ) -> None:
     items = get(catalogue_server, "/search", q=query, lang=lang, type=kind).json()["items"]
     assert items, f"nothing found for {query!r}"
@@ -159,14 +159,14 @@ def test_search_ignores_case_and_diacritics(
     assert all(item["type"] == kind for item in items)
 
 
-def test_search_answers_in_the_requested_language(catalogue_server: CatalogueServer) -> None:
+def test_search_answers_in_the_requested_language(catalogue_server: Server) -> None:
     english = get(catalogue_server, "/search", q="ЗАГС", lang="en", type="organisation").json()["items"][0]
     russian = get(catalogue_server, "/search", q="ЗАГС", lang="ru", type="organisation").json()["items"][0]
     assert english["id"] == russian["id"] == "civil-status"
     assert english["title"] != russian["title"]
 
 
-def test_nearest_offices(catalogue_server: CatalogueServer) -> None:
+def test_nearest_offices(catalogue_server: Server) -> None:
     balti = get(catalogue_server, "/localities").json()["items"]
     point = next(item for item in balti if item["id"] == "balti")["coordinates"]
     near = get(catalogue_server, "/offices", near=f"{point['lat']},{point['lon']}", organisation="civil-status").json()
@@ -179,7 +179,7 @@ def test_nearest_offices(catalogue_server: CatalogueServer) -> None:
     assert cahul["items"][0]["opening_hours"]
 
 
-def test_survives_concurrent_clients(catalogue_server: CatalogueServer) -> None:
+def test_survives_concurrent_clients(catalogue_server: Server) -> None:
     paths = ["/life-events/death", "/services/id-card", "/search?q=pensie", "/offices?locality=orhei"] * 25
 
     def fetch(path: str) -> int:
@@ -190,7 +190,7 @@ def test_survives_concurrent_clients(catalogue_server: CatalogueServer) -> None:
     assert statuses == [200] * len(paths)
 
 
-def test_openapi_document_is_served(catalogue_server: CatalogueServer) -> None:
+def test_openapi_document_is_served(catalogue_server: Server) -> None:
     served = yaml.safe_load(get(catalogue_server, "/openapi.yaml").text)
     assert served == OPENAPI
     assert set(OPENAPI["paths"]) >= {"/life-events", "/life-events/{id}", "/services/{id}", "/offices", "/search"}
