@@ -14,6 +14,7 @@ everything within seconds.
 
 from __future__ import annotations
 
+import os
 import secrets
 import signal
 import sys
@@ -26,6 +27,7 @@ from runner.processes import (
     action_server,
     base_env,
     catalogue_service,
+    console_server,
     rasa_server,
     widget_server,
     write_endpoints,
@@ -72,6 +74,31 @@ def stop_all(servers: list[Server]) -> None:
         server.wait_stopped()
 
 
+def console_secret() -> str:
+    """CONSOLE_SECRET, else one made once and kept in var/console_secret (0600): sessions survive a restart."""
+    if settings.CONSOLE_SECRET:
+        return settings.CONSOLE_SECRET
+    path = settings.ASSISTANT_VAR / "console_secret"
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    secret = secrets.token_urlsafe(32)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(secret)
+    return secret
+
+
+def helpdesk_console(api_token: str) -> Server:
+    """The helpdesk console on CONSOLE_PORT, its push endpoint on CONSOLE_PUSH_PORT, reading Rasa's events."""
+    rasa_url = f"http://127.0.0.1:{settings.RASA_PORT}"
+    var = settings.ASSISTANT_VAR
+    server = console_server(
+        settings.CONSOLE_PORT, settings.CONSOLE_PUSH_PORT, rasa_url, api_token, console_secret(), var
+    )
+    server.env.setdefault("CONSOLE_PUSH_ORIGINS", ",".join(settings.RASA_CORS_ORIGINS))  # where the widget is
+    return server
+
+
 def main() -> None:
     var = settings.ASSISTANT_VAR
     var.mkdir(exist_ok=True)
@@ -87,7 +114,9 @@ def main() -> None:
     api_token = settings.RASA_API_TOKEN or secrets.token_urlsafe(24)
     bridge_token = settings.BRIDGE_TOKEN or secrets.token_urlsafe(24)
     # the action server's port as configured (endpoints.yml names the default one)
-    endpoints = write_endpoints(var / "endpoints.yml", settings.ACTIONS_PORT, var / "tracker.db")
+    endpoints = write_endpoints(
+        var / "endpoints.yml", settings.ACTIONS_PORT, var / "tracker.db", events_db=var / "events.db"
+    )
     catalogue_url = f"http://127.0.0.1:{settings.CATALOGUE_PORT}"
     servers = [
         catalogue_service(settings.CATALOGUE_PORT),
@@ -101,6 +130,7 @@ def main() -> None:
             bridge_token=bridge_token,
         ),
         widget_server(settings.WIDGET_PORT),
+        helpdesk_console(api_token),
     ]
     if settings.TELEGRAM_BOT_TOKEN:
         rasa_url = f"http://127.0.0.1:{settings.RASA_PORT}"
@@ -118,6 +148,7 @@ def main() -> None:
                 f'  {{"sender": "web-{secrets.token_hex(16)}", "message": "my father died"}}\n'
                 f"  catalogue:    {catalogue_url}/life-events\n"
                 f"  web widget:   http://127.0.0.1:{settings.WIDGET_PORT}/demo.html (embed: /widget.js)\n"
+                f"  helpdesk:     http://127.0.0.1:{settings.CONSOLE_PORT}/ (accounts: python -m console.accounts)\n"
                 "A process that stops is restarted. Ctrl-C stops everything.",
                 flush=True,
             )

@@ -28,3 +28,6 @@ RASA_API_TOKEN = os.environ.get("RASA_API_TOKEN", "")  # Rasa's HTTP API; unset:
 BRIDGE_TOKEN = os.environ.get("BRIDGE_TOKEN", "")  # Rasa's bridge channel and the Telegram bridge; unset: random
 ACTIONS_TOKEN = os.environ.get("ACTIONS_TOKEN", "")  # Rasa and the action server; unset: random (make run)
 TELEGRAM_BOT_TOKEN = os.environ.get("TELEGRAM_BOT_TOKEN", "")  # set: make run starts the Telegram bridge too
+CONSOLE_PORT = int(os.environ.get("CONSOLE_PORT", "8070"))  # the helpdesk console's staff pages
+CONSOLE_PUSH_PORT = int(os.environ.get("CONSOLE_PUSH_PORT", "8071"))  # its push endpoint for the widget
+CONSOLE_SECRET = os.environ.get("CONSOLE_SECRET", "")  # signs staff sessions; unset: kept in var/console_secret

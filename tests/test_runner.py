@@ -117,7 +117,10 @@ class Running:
 @pytest.fixture(scope="module")
 def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
     tmp = tmp_path_factory.mktemp("runner")
-    ports = {name: free_port() for name in ("CATALOGUE_PORT", "ACTIONS_PORT", "RASA_PORT", "WIDGET_PORT")}
+    ports = {
+        name: free_port()
+        for name in ("CATALOGUE_PORT", "ACTIONS_PORT", "RASA_PORT", "WIDGET_PORT", "CONSOLE_PORT", "CONSOLE_PUSH_PORT")
+    }
     env = base_env(**{name: str(port) for name, port in ports.items()}, ASSISTANT_VAR=str(tmp / "var"), **SECRETS)
     env.update(RATE_PER_CONVERSATION="0", RATE_PER_CLIENT="0")  # the load below is faster than any citizen
     env.pop("TELEGRAM_BOT_TOKEN", None)
@@ -144,6 +147,10 @@ def test_no_secret_is_on_a_command_line_and_the_endpoints_file_is_private(runnin
     endpoints = running.tmp / "var" / "endpoints.yml"
     assert endpoints.stat().st_mode & 0o777 == 0o600
     assert SECRETS["ACTIONS_TOKEN"] in endpoints.read_text(), "Rasa shows the action server the token"
+    console = f"http://127.0.0.1:{running.ports['CONSOLE_PORT']}/health"
+    assert requests.get(console, timeout=5).status_code == 200, "make run starts the helpdesk console"
+    for name in ("console_secret", "console.db", "events.db"):  # made by the runner, the console, Rasa
+        assert (running.tmp / "var" / name).stat().st_mode & 0o777 == 0o600, name
 
 
 def test_the_action_server_answers_only_rasa(running: Running) -> None:

@@ -5,7 +5,8 @@
  *           data-server="https://assistant.example.md:5005"   (the Rasa server)
  *           data-lang="ro"                                      (en | ro | ru)
  *           data-title="Asistent servicii publice"
- *           data-color="#0b5ed7"></script>
+ *           data-color="#0b5ed7"
+ *           data-push="https://helpdesk.example.md"></script>     (optional: the helpdesk console's push endpoint)
  *
  * It talks to Rasa's REST channel, lives in a Shadow DOM (the host page's CSS
  * cannot reach it and its CSS cannot leak out), defines no globals, and keeps
@@ -18,6 +19,10 @@
  * widget's own texts are in that language, it is kept with the conversation
  * and sent as the messages' metadata.language. Custom elements never become
  * chat bubbles.
+ *
+ * Helpdesk: with data-push, while the widget is open it listens (server-sent events, polling when
+ * those fail) for what helpdesk staff write in this conversation, shown with the writer's name
+ * ("Ana, helpdesk"); the last one received is kept, so a reload catches up without repeats.
  */
 (function () {
   "use strict";
@@ -52,6 +57,7 @@
   var pageTitle = script.getAttribute("data-title");  // the page's own title stays as it is in every language
   var color = /^#[0-9a-fA-F]{3,8}$/.test(script.getAttribute("data-color") || "") ? script.getAttribute("data-color") : "#0b5ed7";
   var storageKey = "lifeevents-widget:" + server;
+  var push = (script.getAttribute("data-push") || "").replace(/\/+$/, "");
 
   function known(code) {
     return typeof code === "string" && Object.prototype.hasOwnProperty.call(UI, code);
@@ -104,6 +110,7 @@
     ".msg{max-width:88%;margin:6px 0;padding:9px 12px;border-radius:12px;white-space:pre-wrap;word-wrap:break-word}" +
     ".bot{background:#fff;border:1px solid #e3e5e8}.user{margin-left:auto;background:var(--accent);color:#fff}" +
     ".error{background:#fff4e5;border:1px solid #f0b35a}" +
+    ".staff{background:#eefbea;border:1px solid #9cc98c}.author{display:block;font-weight:600;font-size:13px;color:#2d5a1f}" +
     ".msg a{color:inherit;text-decoration:underline}" +
     ".buttons{display:flex;flex-wrap:wrap;gap:6px;margin:4px 0 8px}" +
     ".buttons button{border:1px solid var(--accent);background:#fff;color:var(--accent);border-radius:16px;padding:6px 12px;font:inherit;cursor:pointer}" +
@@ -173,6 +180,12 @@
     var item = document.createElement("div");
     item.className = "msg " + message.from;
     if (message.lang) item.setAttribute("lang", message.lang);  // earlier answers keep their language
+    if (message.author) {
+      var author = document.createElement("span");
+      author.className = "author";
+      author.textContent = message.author;
+      item.appendChild(author);
+    }
     withLinks(item, message.text || "");
     log.appendChild(item);
     if (message.buttons && message.buttons.length) {
@@ -249,6 +262,44 @@
       });
   }
 
+  // what helpdesk staff write, pushed by the console while the widget is open
+  var stream = null;
+  var pollTimer = null;
+
+  function pushed(m) {
+    if (!m || typeof m.id !== "number" || m.id <= (state.pushed || 0)) return;  // each message once
+    state.pushed = m.id;
+    if (m.author) add({ from: "staff", author: String(m.author), text: String(m.text || ""), lang: lang });
+    else add({ from: "bot", text: String(m.text || ""), lang: lang });  // the assistant's notice
+  }
+
+  function pollOnce() {
+    fetch(push + "/push/" + state.sender + "?after=" + (state.pushed || 0))
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (data) { ((data && data.messages) || []).forEach(pushed); })
+      .catch(function () { /* the next poll tries again */ });
+  }
+
+  function unsubscribe() {
+    if (stream) { stream.close(); stream = null; }
+    if (pollTimer) { window.clearInterval(pollTimer); pollTimer = null; }
+  }
+
+  function subscribe() {
+    if (!push || stream || pollTimer) return;
+    if (!window.EventSource) { pollOnce(); pollTimer = window.setInterval(pollOnce, 3000); return; }
+    var failures = 0;
+    stream = new EventSource(push + "/push/" + state.sender + "/stream?after=" + (state.pushed || 0));
+    stream.addEventListener("message", function (event) {
+      failures = 0;
+      try { pushed(JSON.parse(event.data)); } catch (e) { /* not a message */ }
+    });
+    stream.addEventListener("error", function () {
+      failures += 1;
+      if (failures > 3) { unsubscribe(); pollOnce(); pollTimer = window.setInterval(pollOnce, 3000); }
+    });
+  }
+
   root.querySelector("form").addEventListener("submit", function (event) {
     event.preventDefault();
     var value = input.value;
@@ -257,16 +308,20 @@
   });
   root.querySelector(".launcher").addEventListener("click", function () {
     state.open = true; save(); widget.classList.add("open"); input.focus();
+    subscribe();
   });
   function close() {
     state.open = false; save(); widget.classList.remove("open");
+    unsubscribe();
     root.querySelector(".launcher").focus();
   }
   root.querySelector(".close").addEventListener("click", close);
 
   function startAfresh() {  // a new secret id: the old conversation can no longer be reached from here
+    unsubscribe();
     state = { sender: newId(), messages: [], open: true, lang: state.lang };
     save();
+    subscribe();
     log.textContent = "";
     input.focus();
   }
@@ -292,6 +347,6 @@
   });
 
   state.messages.forEach(render);
-  if (state.open) widget.classList.add("open");
+  if (state.open) { widget.classList.add("open"); subscribe(); }
   (document.body || document.documentElement).appendChild(host);
 })();

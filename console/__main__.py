@@ -1,0 +1,63 @@
+"""`python -m console`: the staff's pages on CONSOLE_PORT and the widget's push endpoint on
+CONSOLE_PUSH_PORT (both on 127.0.0.1 unless CONSOLE_HOST says otherwise); stops on SIGTERM."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import sys
+
+from aiohttp import web
+
+import privacy
+from console.config import Settings
+from console.events import EventReader
+from console.rasa import Rasa
+from console.store import Store
+from console.web import Console, push_app, staff_app
+
+log = logging.getLogger("console")
+
+
+async def serve(settings: Settings) -> None:
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stopping.set)
+    store = Store(settings.store_url)
+    rasa = Rasa(settings.rasa_url, settings.rasa_token)
+    console = Console(settings, store, rasa, stopping)
+    reader = EventReader(settings.broker_url, store, console.changes.notify)
+    runners = []
+    for app, port, access in (
+        (staff_app(console), settings.port, True),
+        (push_app(console), settings.push_port, False),
+    ):
+        # the push endpoint's paths hold citizens' secret ids: no access log for it
+        runner = web.AppRunner(app, access_log=log if access else None, handle_signals=False)
+        await runner.setup()
+        await web.TCPSite(runner, settings.host, port, shutdown_timeout=2.0).start()
+        runners.append(runner)
+    log.info("console on http://%s:%d, push endpoint on :%d", settings.host, settings.port, settings.push_port)
+    reading = asyncio.create_task(reader.run(stopping))
+    await stopping.wait()
+    await reading
+    for runner in runners:
+        await runner.cleanup()
+    await rasa.close()
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    privacy.install()
+    settings = Settings()
+    if not settings.secret:
+        sys.exit("CONSOLE_SECRET is not set (make run generates one into var/console_secret)")
+    if not settings.rasa_token:
+        sys.exit("RASA_API_TOKEN is not set: the console talks to Rasa through its HTTP API")
+    asyncio.run(serve(settings))
+
+
+if __name__ == "__main__":
+    main()

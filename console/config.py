@@ -1,0 +1,40 @@
+"""The console's settings, each read once from the environment with its one default (README table)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _list(value: str) -> list[str]:
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+@dataclass(frozen=True)
+class Settings:
+    var: Path = field(default_factory=lambda: Path(os.environ.get("ASSISTANT_VAR", ROOT / "var")))
+    host: str = field(default_factory=lambda: os.environ.get("CONSOLE_HOST", "127.0.0.1"))
+    port: int = field(default_factory=lambda: int(os.environ.get("CONSOLE_PORT", "8070")))
+    push_port: int = field(default_factory=lambda: int(os.environ.get("CONSOLE_PUSH_PORT", "8071")))
+    database_url: str = field(default_factory=lambda: os.environ.get("CONSOLE_DATABASE_URL", ""))
+    events_url: str = field(default_factory=lambda: os.environ.get("CONSOLE_EVENTS_URL", ""))
+    secret: str = field(default_factory=lambda: os.environ.get("CONSOLE_SECRET", ""))
+    rasa_url: str = field(default_factory=lambda: os.environ.get("RASA_URL", "http://127.0.0.1:5005"))
+    rasa_token: str = field(default_factory=lambda: os.environ.get("RASA_API_TOKEN", ""))
+    # the web origins whose pages embed the widget: they may read the push endpoint
+    push_origins: list[str] = field(
+        default_factory=lambda: _list(os.environ.get("CONSOLE_PUSH_ORIGINS") or os.environ.get("RASA_CORS_ORIGINS", ""))
+    )
+    secure_cookie: bool = field(default_factory=lambda: os.environ.get("CONSOLE_SECURE_COOKIE") == "1")
+    session_hours: float = field(default_factory=lambda: float(os.environ.get("CONSOLE_SESSION_HOURS", "12")))
+
+    @property
+    def store_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.var / 'console.db'}"
+
+    @property
+    def broker_url(self) -> str:
+        return self.events_url or f"sqlite:///{self.var / 'events.db'}"

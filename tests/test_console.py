@@ -1,0 +1,486 @@
+"""The helpdesk console against the real stack: Rasa writing its events to the SQL event broker,
+the console reading them, pausing and resuming Rasa over its HTTP API, and pushing staff
+messages to the citizen. Security first, then a takeover over HTTP, then (test_console_browser.py)
+the same in Chromium."""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import stat
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from playwright.sync_api import Page, expect, sync_playwright
+
+from runner.processes import (
+    ROOT,
+    Server,
+    action_server,
+    base_env,
+    catalogue_service,
+    console_server,
+    free_port,
+    rasa_server,
+    write_endpoints,
+)
+from tests.test_widget import AXE, CHROMIUM, CHROMIUM_ARGS
+
+MODEL = ROOT / "models" / "assistant.tar.gz"
+API_TOKEN = "console-test-api-token"
+PASSWORDS = {name: secrets.token_urlsafe(12) for name in ("ana", "bob", "sue", "root", "eve")}
+ROLES = {"ana": "agent", "bob": "agent", "sue": "supervisor", "root": "admin", "eve": "agent"}
+
+
+def wait_for(check: Callable[[], Any], timeout: float = 20.0) -> Any:
+    """The first true value of `check` within `timeout` seconds (a deadline, not a speed assertion)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError("not seen within the time allowed")
+
+
+@dataclass
+class Helpdesk:
+    tmp: Path
+    rasa_url: str
+    console_url: str
+    push_url: str
+    site_origin: str
+    servers: list[Server]
+
+    def say(self, sender: str, text: str) -> list[dict[str, Any]]:
+        reply = requests.post(
+            f"{self.rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=30
+        )
+        reply.raise_for_status()
+        return [r for r in reply.json() if "custom" not in r]
+
+    def tracker(self, sender: str) -> dict[str, Any]:
+        url = f"{self.rasa_url}/conversations/{sender}/tracker"
+        return dict(requests.get(url, params={"token": API_TOKEN}, timeout=10).json())
+
+    def staff(self, name: str) -> Staff:
+        return Staff(self.console_url).sign_in(name, PASSWORDS[name])
+
+    def pushed(self, sender: str, after: int = 0) -> list[dict[str, Any]]:
+        reply = requests.get(f"{self.push_url}/push/{sender}", params={"after": after}, timeout=10)
+        reply.raise_for_status()
+        return list(reply.json()["messages"])
+
+
+class Staff:
+    """A staff member's browser, as far as HTTP goes: cookies and the page's CSRF token."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.http = requests.Session()
+        self.csrf = ""
+
+    def get(self, path: str, **kw: Any) -> requests.Response:
+        response = self.http.get(self.url + path, timeout=20, allow_redirects=False, **kw)
+        found = re.search(r'name="csrf" value="([^"]+)"', response.text)
+        if found:
+            self.csrf = found.group(1)
+        return response
+
+    def post(self, path: str, csrf: str | None = None, **data: str) -> requests.Response:
+        form = {"csrf": self.csrf if csrf is None else csrf, **data}
+        return self.http.post(self.url + path, data=form, timeout=20, allow_redirects=False)
+
+    def sign_in(self, name: str, password: str) -> Staff:
+        self.get("/login")
+        response = self.post("/login", name=name, password=password)
+        assert response.status_code == 303, response.text
+        self.get("/")
+        return self
+
+    def inbox(self, tab: str = "waiting") -> dict[str, Any]:
+        response = self.get("/api/inbox", params={"tab": tab})
+        response.raise_for_status()
+        return dict(response.json())
+
+    def conversation(self, conversation_id: int) -> dict[str, Any]:
+        return dict(self.get(f"/api/c/{conversation_id}").json())
+
+
+def add_account(var: Path, name: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "console.accounts", "add", name, "--role", ROLES[name]]
+    env = base_env(ASSISTANT_VAR=str(var))
+    return subprocess.run(command, input=PASSWORDS[name] + "\n", env=env, cwd=ROOT, text=True, capture_output=True)
+
+
+@pytest.fixture(scope="module")
+def helpdesk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Helpdesk]:
+    assert MODEL.exists(), "train the model first: make train (make test does it)"
+    tmp = tmp_path_factory.mktemp("helpdesk")
+    var = tmp / "var"
+    var.mkdir()
+    ports = {name: free_port() for name in ("catalogue", "actions", "rasa", "console", "push", "site")}
+    site_origin = f"http://127.0.0.1:{ports['site']}"
+    rasa_url = f"http://127.0.0.1:{ports['rasa']}"
+    servers: list[Server] = []
+    try:
+        servers.append(catalogue_service(ports["catalogue"], log_path=tmp / "catalogue.log").start())
+        catalogue_url = f"http://127.0.0.1:{ports['catalogue']}"
+        actions = action_server(ports["actions"], catalogue_url, tmp / "cache", log_path=tmp / "actions.log")
+        servers.append(actions.start())
+        endpoints = write_endpoints(
+            var / "endpoints.yml", ports["actions"], var / "tracker.db", events_db=var / "events.db"
+        )
+        rasa = rasa_server(
+            ports["rasa"], MODEL, endpoints, api_token=API_TOKEN, cors=[site_origin], log_path=tmp / "rasa.log"
+        )
+        servers.append(rasa.start(timeout=180))
+        console = console_server(
+            ports["console"], ports["push"], rasa_url, API_TOKEN, "test-secret", var, log_path=tmp / "console.log"
+        )
+        console.env["CONSOLE_PUSH_ORIGINS"] = site_origin
+        servers.append(console.start(timeout=60))
+        for name in PASSWORDS:
+            done = add_account(var, name)
+            assert done.returncode == 0, done.stderr
+        yield Helpdesk(
+            tmp,
+            rasa_url,
+            f"http://127.0.0.1:{ports['console']}",
+            f"http://127.0.0.1:{ports['push']}",
+            site_origin,
+            servers,
+        )
+    finally:
+        for server in reversed(servers):
+            server.stop()
+
+
+def web_id() -> str:
+    return "web-" + secrets.token_hex(16)
+
+
+def hand_over(helpdesk: Helpdesk, staff: Staff, sender: str, text: str = "I want to talk to a person") -> int:
+    """The citizen asks for a person; the conversation's row id once it is in the inbox."""
+    before = {row["id"] for row in staff.inbox("open")["rows"]}
+    helpdesk.say(sender, text)
+    rows = wait_for(lambda: [r for r in staff.inbox("waiting")["rows"] if r["id"] not in before])
+    assert len(rows) == 1
+    return int(rows[0]["id"])
+
+
+# --- accounts and security ----------------------------------------------------------------
+
+
+def test_accounts_have_no_default_password_and_the_store_is_private(helpdesk: Helpdesk) -> None:
+    refused = subprocess.run(
+        [sys.executable, "-m", "console.accounts", "add", "short", "--role", "agent"],
+        input="tooshort\n",
+        env=base_env(ASSISTANT_VAR=str(helpdesk.tmp / "var")),
+        cwd=ROOT,
+        text=True,
+        capture_output=True,
+    )
+    assert refused.returncode != 0 and "at least" in refused.stderr
+    for name in ("console.db", "events.db"):
+        assert stat.S_IMODE(os.stat(helpdesk.tmp / "var" / name).st_mode) == 0o600
+    listed = subprocess.run(
+        [sys.executable, "-m", "console.accounts", "list"],
+        env=base_env(ASSISTANT_VAR=str(helpdesk.tmp / "var")),
+        cwd=ROOT,
+        text=True,
+        capture_output=True,
+    )
+    assert "ana\tagent" in listed.stdout and "root\tadmin" in listed.stdout
+    assert not any(password in listed.stdout for password in PASSWORDS.values())
+
+
+def test_nothing_without_signing_in(helpdesk: Helpdesk) -> None:
+    anonymous = Staff(helpdesk.console_url)
+    assert anonymous.get("/").status_code == 303
+    assert anonymous.get("/").headers["Location"] == "/login"
+    assert anonymous.get("/api/inbox").status_code == 401
+    assert anonymous.get("/api/stream").status_code == 401
+    assert anonymous.get("/c/1").status_code == 303
+    assert anonymous.get("/api/c/1").status_code == 401
+    assert anonymous.get("/audit").status_code == 303
+    anonymous.get("/login")  # a session with a CSRF token, but nobody signed in
+    assert anonymous.post("/c/1/claim").status_code == 401
+    assert anonymous.post("/c/1/reply", text="hello").status_code == 401
+    page = anonymous.get("/login")
+    cookie = page.headers.get("Set-Cookie", "") or anonymous.http.cookies.get("console_session", "")
+    assert cookie
+
+
+def test_the_session_cookie_is_http_only_and_signed(helpdesk: Helpdesk) -> None:
+    fresh = requests.get(helpdesk.console_url + "/login", timeout=10)
+    header = fresh.headers["Set-Cookie"]
+    assert "HttpOnly" in header and "SameSite=Strict" in header
+    forged = requests.Session()
+    forged.cookies.set("console_session", '{"u": 1, "e": 0, "c": "x"}')
+    assert forged.get(helpdesk.console_url + "/api/inbox", timeout=10).status_code == 401
+
+
+def test_roles_agents_are_refused_admin_and_audit_pages(helpdesk: Helpdesk) -> None:
+    ana = helpdesk.staff("ana")
+    assert ana.get("/").status_code == 200
+    assert ana.get("/admin/accounts").status_code == 403
+    assert ana.get("/audit").status_code == 403
+    sue = helpdesk.staff("sue")
+    assert sue.get("/audit").status_code == 200
+    assert sue.get("/admin/accounts").status_code == 403
+    root = helpdesk.staff("root")
+    page = root.get("/admin/accounts")
+    assert page.status_code == 200 and "ana" in page.text
+
+
+def test_forms_without_the_csrf_token_are_refused(helpdesk: Helpdesk) -> None:
+    ana = helpdesk.staff("ana")
+    assert ana.post("/logout", csrf="").status_code == 403
+    assert ana.post("/logout", csrf="forged-token").status_code == 403
+    assert ana.get("/api/inbox").status_code == 200  # still signed in: nothing happened
+    other = Staff(helpdesk.console_url)
+    other.get("/login")
+    assert other.post("/login", csrf=ana.csrf, name="ana", password=PASSWORDS["ana"]).status_code == 403
+
+
+def test_wrong_passwords_slow_the_account_down(helpdesk: Helpdesk) -> None:
+    eve = Staff(helpdesk.console_url)
+    eve.get("/login")
+    codes = [eve.post("/login", name="eve", password="wrong password!").status_code for _ in range(5)]
+    assert codes[:3] == [401, 401, 401]
+    assert 429 in codes[3:]  # locked for a while after the third
+    refused = eve.post("/login", name="eve", password=PASSWORDS["eve"])
+    assert refused.status_code == 429  # even the right password waits until the lock ends
+    assert "wait" in refused.text
+    unknown = eve.post("/login", name="nobody", password="whatever it is")
+    assert unknown.status_code == 401
+
+
+def test_signing_out_ends_the_session(helpdesk: Helpdesk) -> None:
+    bob = helpdesk.staff("bob")
+    stolen = dict(bob.http.cookies)
+    assert bob.post("/logout").status_code == 303
+    replay = requests.Session()
+    replay.cookies.update(stolen)
+    assert replay.get(helpdesk.console_url + "/api/inbox", timeout=10).status_code == 401
+
+
+# --- a takeover over HTTP -----------------------------------------------------------------
+
+
+def test_a_takeover_from_handover_to_hand_back(helpdesk: Helpdesk) -> None:
+    ana, bob = helpdesk.staff("ana"), helpdesk.staff("bob")
+    citizen = web_id()
+    helpdesk.say(citizen, "Bună ziua, m-am căsătorit luna trecută")
+    conversation = hand_over(helpdesk, ana, citizen, "vreau să vorbesc cu un om")
+    row = next(r for r in ana.inbox()["rows"] if r["id"] == conversation)
+    assert row["channel"] == "website" and row["language"] == "ro" and row["reason"]
+    assert citizen not in str(ana.inbox()) and citizen not in ana.get(f"/c/{conversation}").text  # never shown
+
+    # two agents claim at once: exactly one wins
+    results: dict[str, int] = {}
+    barrier = threading.Barrier(2)
+
+    def claim(staff: Staff, name: str) -> None:
+        barrier.wait()
+        results[name] = staff.post(f"/c/{conversation}/claim").status_code
+
+    threads = [threading.Thread(target=claim, args=(s, n)) for s, n in ((ana, "ana"), (bob, "bob"))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    holder = ana.conversation(conversation)["conversation"]["holder"]
+    assert holder in ("ana", "bob")
+    claims = [r for r in helpdesk_audit(helpdesk, conversation) if r == "claimed"]
+    assert claims == ["claimed"]
+    me, other = (ana, bob) if holder == "ana" else (bob, ana)
+    assert "Already taken by" in other.get(other.post(f"/c/{conversation}/claim").headers["Location"]).text
+    assert helpdesk.tracker(citizen)["paused"] is True
+
+    # the holder replies: recorded in the tracker, pushed to the widget once
+    assert me.post(f"/c/{conversation}/reply", text="Bună ziua, sunt aici. Cu ce vă pot ajuta?").status_code == 303
+    pushed = helpdesk.pushed(citizen)
+    assert [m["text"] for m in pushed] == ["Bună ziua, sunt aici. Cu ce vă pot ajuta?"]
+    assert pushed[0]["author"].endswith(", asistență")
+    assert helpdesk.pushed(citizen, after=pushed[0]["id"]) == []
+    staff_events = [e for e in helpdesk.tracker(citizen)["events"] if (e.get("metadata") or {}).get("console")]
+    assert staff_events[-1]["metadata"]["staff"] == holder
+    assert other.post(f"/c/{conversation}/reply", text="me too").status_code == 303  # refused: not theirs
+    assert len(helpdesk.pushed(citizen)) == 1
+
+    # the citizen answers: the assistant stays silent, the agent sees it
+    assert helpdesk.say(citizen, "Am nevoie de un certificat de căsătorie nou") == []
+    said = wait_for(lambda: [m for m in me.conversation(conversation)["messages"] if m["from"] == "citizen"])
+    assert said[-1]["text"] == "Am nevoie de un certificat de căsătorie nou"
+    assert any(m["from"] == "staff" for m in me.conversation(conversation)["messages"])
+
+    # transfer to the other agent and back, then hand back to the assistant
+    assert me.post(f"/c/{conversation}/transfer", to=("bob" if holder == "ana" else "ana")).status_code == 303
+    assert ana.conversation(conversation)["conversation"]["holder"] != holder
+    assert other.post(f"/c/{conversation}/handback").status_code == 303
+    assert ana.conversation(conversation)["conversation"]["status"] == "closed"
+    notice = helpdesk.pushed(citizen, after=pushed[0]["id"])
+    assert len(notice) == 1 and notice[0]["author"] == "" and "asistent" in notice[0]["text"]
+    assert helpdesk.tracker(citizen)["paused"] is False
+    answer = helpdesk.say(citizen, "ce acte îmi trebuie?")
+    assert answer, "the assistant answers again"
+    assert conversation in [r["id"] for r in ana.inbox("closed")["rows"]]
+
+
+def helpdesk_audit(helpdesk: Helpdesk, conversation: int) -> list[str]:
+    sue = helpdesk.staff("sue")
+    page = sue.get(f"/c/{conversation}").text
+    history = page.split("<h2>Audit</h2>")[-1]
+    return re.findall(r"\b(claimed|replied|transferred|handed_back|closed|released)\b", history)
+
+
+def test_release_and_close_with_an_outcome(helpdesk: Helpdesk) -> None:
+    ana = helpdesk.staff("ana")
+    citizen = web_id()
+    conversation = hand_over(helpdesk, ana, citizen, "Хочу поговорить с человеком")
+    assert ana.inbox()["rows"][0]["language"] in ("ru", "en")
+    ana.post(f"/c/{conversation}/claim")
+    assert helpdesk.tracker(citizen)["paused"] is True
+    ana.post(f"/c/{conversation}/release")
+    assert ana.conversation(conversation)["conversation"]["status"] == "waiting"
+    assert helpdesk.tracker(citizen)["paused"] is False
+    ana.post(f"/c/{conversation}/claim")
+    assert ana.post(f"/c/{conversation}/close", outcome="answered").status_code == 303
+    closed = ana.conversation(conversation)["conversation"]
+    assert closed["status"] == "closed" and closed["outcome"] == "answered"
+    assert len(helpdesk.pushed(citizen)) == 1
+    history = helpdesk_audit(helpdesk, conversation)
+    assert history[:4] == ["closed", "claimed", "released", "claimed"]  # newest first
+
+
+def test_one_citizen_cannot_read_anothers_pushes(helpdesk: Helpdesk) -> None:
+    ana = helpdesk.staff("ana")
+    citizen = web_id()
+    conversation = hand_over(helpdesk, ana, citizen)
+    ana.post(f"/c/{conversation}/claim")
+    ana.post(f"/c/{conversation}/reply", text="Only for you")
+    assert len(helpdesk.pushed(citizen)) == 1
+    assert helpdesk.pushed(web_id()) == []
+    for forged in ("telegram:424242", "default", citizen.upper(), citizen[:-1], citizen + "0"):
+        response = requests.get(f"{helpdesk.push_url}/push/{forged}", timeout=10)
+        assert response.status_code == 404
+    cross = requests.get(f"{helpdesk.push_url}/push/{citizen}", headers={"Origin": "http://evil.example"}, timeout=10)
+    assert "Access-Control-Allow-Origin" not in cross.headers
+    own = requests.get(f"{helpdesk.push_url}/push/{citizen}", headers={"Origin": helpdesk.site_origin}, timeout=10)
+    assert own.headers["Access-Control-Allow-Origin"] == helpdesk.site_origin
+    ana.post(f"/c/{conversation}/handback")
+    log = (helpdesk.tmp / "console.log").read_text()
+    assert citizen not in log
+    assert "could not read" not in log and "Traceback" not in log
+
+
+# --- the same in a real browser: the citizen in the widget, the agent in the console ---------
+
+HOST_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Host page</title></head>
+<body><main><h1>A government page</h1></main>
+<script src="/widget.js" data-server="{server}" data-push="{push}" data-lang="en"></script>
+</body></html>
+"""
+
+
+@pytest.fixture(scope="module")
+def site(helpdesk: Helpdesk, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The widget embedded in a page on the one origin Rasa and the push endpoint admit."""
+    from functools import partial
+    from http.server import ThreadingHTTPServer
+
+    from tests.test_widget import QuietHandler
+
+    root = tmp_path_factory.mktemp("site")
+    (root / "widget.js").write_bytes((ROOT / "bot" / "widget" / "widget.js").read_bytes())
+    (root / "en.html").write_text(HOST_PAGE.format(server=helpdesk.rasa_url, push=helpdesk.push_url), encoding="utf-8")
+    port = int(helpdesk.site_origin.rsplit(":", 1)[1])
+    server = ThreadingHTTPServer(("127.0.0.1", port), partial(QuietHandler, directory=str(root)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield helpdesk.site_origin
+    server.shutdown()
+    server.server_close()
+
+
+def axe_serious(page: Page) -> list[dict[str, Any]]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "async () => (await axe.run()).violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.length}))"
+    )
+    return [v for v in result if v["impact"] in ("serious", "critical")]
+
+
+def test_a_citizen_in_the_widget_and_an_agent_in_the_console(helpdesk: Helpdesk, site: str) -> None:
+    assert Path(CHROMIUM).exists(), "Debian's chromium is installed by `make setup`"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            citizen = browser.new_context().new_page()
+            agent = browser.new_context(bypass_csp=True).new_page()  # bypass: axe is injected inline
+
+            agent.goto(helpdesk.console_url + "/")
+            agent.get_by_label("Account").fill("ana")
+            agent.get_by_label("Password").fill(PASSWORDS["ana"])
+            agent.get_by_role("button", name="Sign in").click()
+            expect(agent.get_by_role("heading", name="Inbox")).to_be_visible()
+            rows = agent.locator("#rows tr")
+            before = rows.count()
+            assert axe_serious(agent) == []
+
+            citizen.goto(f"{site}/en.html")
+            widget = citizen.locator("[data-lifeevents-widget]")
+            widget.locator(".launcher").click()
+            field = widget.locator("input")
+            field.fill("I want to talk to a person")
+            field.press("Enter")
+            expect(widget.locator(".msg.bot").first).to_contain_text("helpdesk", timeout=20000)
+
+            expect(rows).to_have_count(before + 1, timeout=10000)  # arrived without a reload
+            expect(agent).to_have_title(re.compile(r"^\(\d+\) Inbox"))
+            rows.last.get_by_role("link").click()
+            agent.get_by_role("button", name="Claim").click()
+            agent.get_by_label("Reply to the citizen").fill("Hello, I am Ana. How can I help?")
+            agent.get_by_role("button", name="Send").click()
+
+            staff = widget.locator(".msg.staff")
+            expect(staff).to_have_count(1, timeout=10000)
+            expect(staff).to_contain_text("Ana, helpdesk")
+            expect(staff).to_contain_text("Hello, I am Ana. How can I help?")
+
+            bot_count = widget.locator(".msg.bot").count()
+            field.fill("I lost my passport, what do I do?")
+            field.press("Enter")
+            transcript = agent.locator("#transcript li.from-citizen")
+            expect(transcript.last).to_contain_text("I lost my passport", timeout=10000)  # live, no reload
+            expect(widget.locator(".typing")).to_be_hidden()
+            assert widget.locator(".msg.bot").count() == bot_count  # the assistant stays silent
+            assert axe_serious(agent) == []
+
+            citizen.reload()  # catches up from its own copy: the reply is not shown twice
+            expect(widget.locator(".msg.staff")).to_have_count(1)
+            agent.get_by_label("Reply to the citizen").fill("Please bring your ID card.")
+            agent.get_by_role("button", name="Send").click()
+            expect(widget.locator(".msg.staff")).to_have_count(2, timeout=10000)
+
+            agent.get_by_role("button", name="Hand back to the assistant").click()
+            expect(widget.locator(".msg.bot").last).to_contain_text("handed the conversation back", timeout=10000)
+            after_notice = widget.locator(".msg.bot").count()
+            field.fill("how much does a new passport cost?")
+            field.press("Enter")
+            expect(widget.locator(".msg.bot")).not_to_have_count(after_notice, timeout=20000)  # the assistant again
+            expect(widget.locator(".msg.staff")).to_have_count(2)
+        finally:
+            browser.close()
