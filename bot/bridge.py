@@ -28,6 +28,7 @@ from telegram.ext import (
 )
 
 from bot.formatting import split
+from bot.helpdesk import StaffMessages
 from bot.keyboards import assistant_keyboard, drop_keyboards, forget_keyboard
 from bot.phrases import LANGUAGES, say
 from bot.rasa_client import RasaClient, RasaUnavailable
@@ -58,6 +59,8 @@ class Bridge:
         self.locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
         self.stopping = asyncio.Event()
         self.redelivery: asyncio.Task[None] | None = None
+        self.helpdesk: StaffMessages | None = None  # staff messages from the helpdesk console, when configured
+        self.staff_task: asyncio.Task[None] | None = None
 
     def lang(self, chat_id: int, update: Update | None = None) -> str:
         stored = self.state.language(chat_id)
@@ -154,12 +157,16 @@ class Bridge:
     async def start_redelivery(self, application: Application) -> None:  # type: ignore[type-arg]
         self.stopping.clear()
         self.redelivery = asyncio.create_task(self.redelivery_loop(application))
+        if self.helpdesk is not None:
+            self.staff_task = asyncio.create_task(self.helpdesk.run(application.bot, self.stopping))
 
     async def stop_redelivery(self, application: Application) -> None:  # type: ignore[type-arg]
         """After the application stopped: let a redelivery round finish, then persist what it sent."""
         self.stopping.set()
         if self.redelivery:
             await self.redelivery
+        if self.staff_task:
+            await self.staff_task
         await application.update_persistence()
 
     async def keep_typing(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:

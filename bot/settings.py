@@ -17,3 +17,5 @@ TELEGRAM_WEBHOOK_SECRET = os.environ.get("TELEGRAM_WEBHOOK_SECRET", "")
 TELEGRAM_WEBHOOK_LISTEN = os.environ.get("TELEGRAM_WEBHOOK_LISTEN", "127.0.0.1")
 TELEGRAM_WEBHOOK_PORT = int(os.environ.get("TELEGRAM_WEBHOOK_PORT", "8443"))
 TELEGRAM_WEBHOOK_PATH = os.environ.get("TELEGRAM_WEBHOOK_PATH", "/telegram")
+# the helpdesk console's push endpoint, where staff messages for Telegram chats wait; unset: none
+CONSOLE_PUSH_URL = os.environ.get("CONSOLE_PUSH_URL") or None

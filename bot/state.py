@@ -20,6 +20,7 @@ create table if not exists chats (chat_id integer primary key, language text);
 create table if not exists outbox (id integer primary key autoincrement, chat_id integer, text text, metadata text);
 create table if not exists keyboards (uuid text primary key, access_time real, buttons text);
 create table if not exists callback_queries (id text primary key, keyboard text);
+create table if not exists cursors (name text primary key, value integer);
 drop table if exists buttons;
 """
 # `buttons` held button payloads before python-telegram-bot's arbitrary callback data did: gone on upgrade.
@@ -83,6 +84,14 @@ class State:
         """The chat's rows; its keyboards leave with the next persistence update (bot/persistence.py)."""
         for table in ("pressed", "chats", "outbox"):
             self._run(f"delete from {table} where chat_id = ?", chat_id)  # noqa: S608 - fixed table names
+
+    # -- the last staff message from the helpdesk console that was sent (bot/helpdesk.py)
+    def cursor(self, name: str) -> int:
+        rows = self._run("select value from cursors where name = ?", name)
+        return int(rows[0][0]) if rows else 0
+
+    def set_cursor(self, name: str, value: int) -> None:
+        self._run("insert or replace into cursors values (?, ?)", name, value)
 
     # -- python-telegram-bot's callback data (written by bot/persistence.py) -----------
     def keyboards(self) -> list[tuple[str, float, dict[str, Any]]]:

@@ -24,6 +24,8 @@ class Settings:
     secret: str = field(default_factory=lambda: os.environ.get("CONSOLE_SECRET", ""))
     rasa_url: str = field(default_factory=lambda: os.environ.get("RASA_URL", "http://127.0.0.1:5005"))
     rasa_token: str = field(default_factory=lambda: os.environ.get("RASA_API_TOKEN", ""))
+    # the Telegram bridge's shared secret: it fetches the staff messages for Telegram chats with it
+    bridge_token: str = field(default_factory=lambda: os.environ.get("BRIDGE_TOKEN", ""))
     # the web origins whose pages embed the widget: they may read the push endpoint
     push_origins: list[str] = field(
         default_factory=lambda: _list(os.environ.get("CONSOLE_PUSH_ORIGINS") or os.environ.get("RASA_CORS_ORIGINS", ""))

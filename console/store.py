@@ -341,6 +341,17 @@ class Store:
         with self.begin() as db:
             return [dict(row) for row in db.execute(query).mappings().all()]
 
+    def telegram_messages(self, after: int, limit: int = 100) -> list[dict[str, Any]]:
+        """Messages for Telegram chats after `after`, in order (what the bridge delivers)."""
+        query = (
+            sa.select(outbox.c.id, outbox.c.sender_id, outbox.c.author, outbox.c.text)
+            .where(outbox.c.sender_id.like("telegram:%"), outbox.c.id > after)
+            .order_by(outbox.c.id)
+            .limit(limit)
+        )
+        with self.begin() as db:
+            return [dict(row) for row in db.execute(query).mappings().all()]
+
     def last_message_id(self) -> int:
         with self.begin() as db:
             return int(db.execute(sa.select(sa.func.max(outbox.c.id))).scalar() or 0)

@@ -501,6 +501,18 @@ def push_app(console: Console) -> web.Application:
                 idle = 0.0
         return response
 
+    async def bridge_messages(request: web.Request) -> web.Response:
+        """The Telegram bridge's queue: staff messages for Telegram chats after `after` (its secret only)."""
+        expected = console.settings.bridge_token
+        if not expected or not same_token(request.headers.get("X-Bridge-Token"), expected):
+            return web.json_response({"error": "unauthorised"}, status=401)
+        found = await console.db(console.store.telegram_messages, cursor(request.query.get("after")))
+        chats = [
+            {"id": m["id"], "chat_id": int(m["sender_id"].split(":", 1)[1]), "author": m["author"], "text": m["text"]}
+            for m in found
+        ]
+        return web.json_response({"messages": chats})
+
     async def health(_: web.Request) -> web.Response:
         return web.json_response({"status": "ok"})
 
@@ -510,6 +522,7 @@ def push_app(console: Console) -> web.Application:
             web.get("/health", health),
             web.get("/push/{sender}", poll),
             web.get("/push/{sender}/stream", stream),
+            web.get("/bridge/messages", bridge_messages),
         ]
     )
     return app

@@ -88,7 +88,7 @@ def console_secret() -> str:
     return secret
 
 
-def helpdesk_console(api_token: str) -> Server:
+def helpdesk_console(api_token: str, bridge_token: str) -> Server:
     """The helpdesk console on CONSOLE_PORT, its push endpoint on CONSOLE_PUSH_PORT, reading Rasa's events."""
     rasa_url = f"http://127.0.0.1:{settings.RASA_PORT}"
     var = settings.ASSISTANT_VAR
@@ -96,6 +96,7 @@ def helpdesk_console(api_token: str) -> Server:
         settings.CONSOLE_PORT, settings.CONSOLE_PUSH_PORT, rasa_url, api_token, console_secret(), var
     )
     server.env.setdefault("CONSOLE_PUSH_ORIGINS", ",".join(settings.RASA_CORS_ORIGINS))  # where the widget is
+    server.env["BRIDGE_TOKEN"] = bridge_token  # the Telegram bridge fetches its chats' staff messages with it
     return server
 
 
@@ -130,11 +131,14 @@ def main() -> None:
             bridge_token=bridge_token,
         ),
         widget_server(settings.WIDGET_PORT),
-        helpdesk_console(api_token),
+        helpdesk_console(api_token, bridge_token),
     ]
     if settings.TELEGRAM_BOT_TOKEN:
         rasa_url = f"http://127.0.0.1:{settings.RASA_PORT}"
-        env = base_env(RASA_URL=rasa_url, RASA_API_TOKEN=api_token, BRIDGE_TOKEN=bridge_token)
+        push_url = f"http://127.0.0.1:{settings.CONSOLE_PUSH_PORT}"  # staff messages from the helpdesk console
+        env = base_env(
+            RASA_URL=rasa_url, RASA_API_TOKEN=api_token, BRIDGE_TOKEN=bridge_token, CONSOLE_PUSH_URL=push_url
+        )
         servers.append(Server("Telegram bridge", [sys.executable, "-m", "bot.telegram_bridge"], None, env))
     try:
         for server in servers:

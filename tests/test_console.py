@@ -37,6 +37,7 @@ from tests.test_widget import AXE, CHROMIUM, CHROMIUM_ARGS
 
 MODEL = ROOT / "models" / "assistant.tar.gz"
 API_TOKEN = "console-test-api-token"
+BRIDGE_TOKEN = "console-test-bridge-token"
 PASSWORDS = {name: secrets.token_urlsafe(12) for name in ("ana", "bob", "sue", "root", "eve")}
 ROLES = {"ana": "agent", "bob": "agent", "sue": "supervisor", "root": "admin", "eve": "agent"}
 
@@ -60,6 +61,10 @@ class Helpdesk:
     push_url: str
     site_origin: str
     servers: list[Server]
+
+    @property
+    def console(self) -> Server:
+        return self.servers[-1]
 
     def say(self, sender: str, text: str) -> list[dict[str, Any]]:
         reply = requests.post(
@@ -141,13 +146,19 @@ def helpdesk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Helpdesk]:
             var / "endpoints.yml", ports["actions"], var / "tracker.db", events_db=var / "events.db"
         )
         rasa = rasa_server(
-            ports["rasa"], MODEL, endpoints, api_token=API_TOKEN, cors=[site_origin], log_path=tmp / "rasa.log"
+            ports["rasa"],
+            MODEL,
+            endpoints,
+            api_token=API_TOKEN,
+            cors=[site_origin],
+            bridge_token=BRIDGE_TOKEN,
+            log_path=tmp / "rasa.log",
         )
         servers.append(rasa.start(timeout=180))
         console = console_server(
             ports["console"], ports["push"], rasa_url, API_TOKEN, "test-secret", var, log_path=tmp / "console.log"
         )
-        console.env["CONSOLE_PUSH_ORIGINS"] = site_origin
+        console.env.update(CONSOLE_PUSH_ORIGINS=site_origin, BRIDGE_TOKEN=BRIDGE_TOKEN)
         servers.append(console.start(timeout=60))
         for name in PASSWORDS:
             done = add_account(var, name)
@@ -484,3 +495,78 @@ def test_a_citizen_in_the_widget_and_an_agent_in_the_console(helpdesk: Helpdesk,
             expect(widget.locator(".msg.staff")).to_have_count(2)
         finally:
             browser.close()
+
+
+def test_the_console_restarted_in_the_middle_of_a_takeover(helpdesk: Helpdesk) -> None:
+    ana = helpdesk.staff("ana")
+    citizen = web_id()
+    conversation = hand_over(helpdesk, ana, citizen)
+    ana.post(f"/c/{conversation}/claim")
+    ana.post(f"/c/{conversation}/reply", text="One moment, please.")
+    helpdesk.console.process.kill()  # type: ignore[union-attr]
+    helpdesk.console.process.wait()  # type: ignore[union-attr]
+    assert helpdesk.say(citizen, "I am still here") == []  # Rasa keeps the pause: still silent
+    helpdesk.console.start(timeout=60)
+    assert ana.conversation(conversation)["conversation"]["holder"] == "ana"  # the same session, still held
+    said = wait_for(lambda: [m for m in ana.conversation(conversation)["messages"] if m["from"] == "citizen"])
+    assert said[-1]["text"] == "I am still here"
+    ana.post(f"/c/{conversation}/reply", text="Thank you for waiting.")
+    assert [m["text"] for m in helpdesk.pushed(citizen)] == ["One moment, please.", "Thank you for waiting."]
+    ana.post(f"/c/{conversation}/handback")
+
+
+def test_a_takeover_on_telegram_through_the_bridge(helpdesk: Helpdesk, tmp_path: Path) -> None:
+    from tests.fake_telegram import FakeTelegram
+
+    with FakeTelegram() as fake:
+        env = base_env(
+            TELEGRAM_BOT_TOKEN=fake.token,
+            TELEGRAM_API_URL=fake.url,
+            RASA_URL=helpdesk.rasa_url,
+            RASA_API_TOKEN=API_TOKEN,
+            BRIDGE_TOKEN=BRIDGE_TOKEN,
+            TELEGRAM_STATE=str(tmp_path / "telegram.db"),
+            CONSOLE_PUSH_URL=helpdesk.push_url,
+        )
+        command = [sys.executable, "-m", "bot.telegram_bridge"]
+        bridge = Server("Telegram bridge", command, None, env, log_path=tmp_path / "bridge.log").start()
+        try:
+            fake.wait_for(lambda f: f.sent(method="getUpdates"), timeout=60)
+            chat = 9101
+            ana = helpdesk.staff("ana")
+
+            def said_to_chat(text: str) -> list[str]:
+                return [m.get("text", "") for m in fake.sent(chat) if text in m.get("text", "")]
+
+            before = {row["id"] for row in ana.inbox("open")["rows"]}
+            fake.user_says(chat, "I want to talk to a person")
+            rows = wait_for(lambda: [r for r in ana.inbox()["rows"] if r["id"] not in before], timeout=30)
+            assert rows[0]["channel"] == "telegram"
+            conversation = int(rows[0]["id"])
+            ana.post(f"/c/{conversation}/claim")
+            ana.post(f"/c/{conversation}/reply", text="Hello from the helpdesk")
+            delivered = wait_for(lambda: said_to_chat("Hello from the helpdesk"))
+            assert delivered == ["Ana, helpdesk:\nHello from the helpdesk"]
+
+            fake.user_says(chat, "My passport was stolen yesterday")
+            stolen = "My passport was stolen yesterday"
+            wait_for(lambda: [m for m in ana.conversation(conversation)["messages"] if m["text"] == stolen])
+            assert ana.conversation(conversation)["messages"][-1]["from"] == "citizen"  # the assistant is silent
+
+            bridge.stop()  # the bridge restarts in the middle: nothing lost, nothing repeated
+            ana.post(f"/c/{conversation}/reply", text="Did you report it to the police?")
+            bridge.start()
+            wait_for(lambda: said_to_chat("Did you report it to the police?"), timeout=60)
+            ana.post(f"/c/{conversation}/handback")
+            wait_for(lambda: said_to_chat("handed the conversation back"))
+            assert len(said_to_chat("Hello from the helpdesk")) == 1
+            assert len(said_to_chat("Did you report it to the police?")) == 1
+
+            count = len(fake.sent(chat))
+            fake.user_says(chat, "how much does a new passport cost?")
+            wait_for(lambda: len(fake.sent(chat)) > count, timeout=30)  # the assistant answers again
+            assert not any("helpdesk:" in m.get("text", "") for m in fake.sent(chat)[count:])
+            refused = requests.get(f"{helpdesk.push_url}/bridge/messages", timeout=10)
+            assert refused.status_code == 401
+        finally:
+            bridge.stop()

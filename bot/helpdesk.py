@@ -1,0 +1,69 @@
+"""Staff messages from the helpdesk console to their Telegram chats, in order, each once.
+
+The console keeps what staff write (and its notices: handed back, closed) until it is delivered;
+the bridge asks for what came after the last one it sent (`GET /bridge/messages?after=N` on the
+console's push endpoint, with the bridge's shared secret), sends each to its chat with the
+writer's name, and keeps its place in its own file, so a restart of either side loses nothing
+and repeats nothing that Telegram acknowledged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+
+import httpx
+from telegram import Bot
+from telegram.error import BadRequest, Forbidden, TelegramError
+
+from bot.formatting import split
+from bot.state import State
+
+log = logging.getLogger("bot.helpdesk")
+CURSOR = "helpdesk"
+
+
+class StaffMessages:
+    def __init__(self, url: str, token: str, state: State, interval: float = 0.5) -> None:
+        self.url = url.rstrip("/") + "/bridge/messages"
+        self.client = httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=3.0), headers={"X-Bridge-Token": token})
+        self.state = state
+        self.interval = interval
+
+    async def fetch(self, after: int) -> list[dict[str, Any]]:
+        response = await self.client.get(self.url, params={"after": after})
+        response.raise_for_status()
+        return list(response.json()["messages"])
+
+    async def deliver(self, bot: Bot, message: dict[str, Any]) -> bool:
+        """Send one message; false when it should be tried again later (Telegram or the network)."""
+        text = f"{message['author']}:\n{message['text']}" if message["author"] else str(message["text"])
+        try:
+            for part in split(text):
+                await bot.send_message(int(message["chat_id"]), part)
+        except (Forbidden, BadRequest) as error:  # the citizen blocked the bot, the chat is gone: not again
+            log.warning("a staff message could not be delivered (%s); skipped", type(error).__name__)
+        except TelegramError as error:
+            log.warning("a staff message was not delivered yet (%s); trying again", type(error).__name__)
+            return False
+        return True
+
+    async def run(self, bot: Bot, stopping: asyncio.Event) -> None:
+        after = self.state.cursor(CURSOR)
+        while not stopping.is_set():
+            pause = self.interval
+            try:
+                for message in await self.fetch(after):
+                    if not await self.deliver(bot, message):
+                        pause = 5.0
+                        break
+                    after = int(message["id"])
+                    self.state.set_cursor(CURSOR, after)
+            except (httpx.HTTPError, ValueError, KeyError) as error:
+                log.debug("the helpdesk console did not answer (%s)", type(error).__name__)
+                pause = 5.0
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(stopping.wait(), pause)
+        await self.client.aclose()
