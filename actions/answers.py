@@ -28,12 +28,13 @@ NO_WORDS = frozenset(["no", "nope", "nah", "nu", "нет", "неа"])
 NEGATORS = frozenset(
     ["not", "no", "never", "without", "dont", "didnt", "doesnt", "isnt", "arent", "wasnt", "werent"]
     + ["havent", "hasnt", "wont", "cant", "t", "nu", "n", "nici", "niciun", "nicio", "niciodata", "fara", "nam"]
-    + ["не", "нет", "ни", "никогда", "без", "нету", "nowhere", "nicaieri", "нигде"]
+    + ["не", "нет", "ни", "никогда", "без", "нету", "nowhere", "nicaieri", "нигде", "nothing", "nimic", "ничего"]
 )
 LIVE = frozenset(
     ["live", "living", "lives", "reside", "im", "locuiesc", "locuim", "locuieste", "traim", "traiesc", "stau", "stam"]
     + ["живу", "живем", "живет", "проживаю", "проживаем", "прописан", "прописана", "прописаны"]
 )
+FILLERS = frozenset(["are", "is", "also", "too", "originally", "tot", "тоже", "сами", "родом"])
 US = frozenset(["we", "were", "im", "am", "sunt", "suntem", "мы", "я"])  # "suntem din Orhei"
 BUT = frozenset(["but", "however", "though", "so", "dar", "insa", "deci", "но", "однако", "так"])
 GOING = ("going", "moving", "accepted", "plec", "pleaca", "merg", "еду", "уезжа", "переезжа", "поеду")
@@ -43,7 +44,7 @@ PEOPLE = frozenset(
 )
 SERVICE_VERBS = ("regist", "transcr", "recogn", "inregistr", "recuno", "зарегист", "регистр", "призна", "легализ")
 FROM = frozenset(["from", "din", "из"])
-CAME_BACK = frozenset(
+CAME_BACK = frozenset(["writing", "write", "scriu", "пишу"]) | frozenset(
     [
         "came",
         "back",
@@ -66,6 +67,7 @@ NEGATIVE_WORDS = frozenset(
     ["nothing", "nobody", "none", "noone", "nimeni", "nimic", "никого", "ничего", "никто", "ничто", "никаких"]
 )  # "nu am pe nimeni", "ничего не было": a negation before them agrees with them, it does not turn them around
 NEGATION_REACH = 3
+OPTIONAL = frozenset(["a", "an", "the"])  # "get driving licence" for "get a driving licence"
 PHRASE_GAP = (
     1  # a word the citizen adds inside an option's phrase: "get a (driving) licence", "nu vrea sa (ne) divortam"
 )
@@ -156,6 +158,9 @@ DONT_KNOW = tuple(
         "nu a decis",
         "nu s-a hotarat",
         "n-am hotarat",
+        "n-am hotarit",
+        "nu am hotarit",
+        "nu s-a hotarit",
         "nu ne-am gindit",
         "nu ne-am gandit",
         "nu m-am gandit",
@@ -292,7 +297,12 @@ def option_evidence(
     affirmed: set[int] = set()
     negated = False
     phrases = ((option.label,) if labels else ()) + option.keywords
-    found = [(phrase, phrase_spans(plain(phrase), tokens, PHRASE_GAP, NEVER_BETWEEN, NEGATORS)) for phrase in phrases]
+    if places_after_in:  # by the way, a bare "nothing" says nothing ("ничего не соображаю")
+        phrases = tuple(p for p in phrases if not set(words(plain(p))) <= NEGATIVE_WORDS)
+    found = [
+        (phrase, phrase_spans(plain(phrase), tokens, PHRASE_GAP, NEVER_BETWEEN, NEGATORS, OPTIONAL))
+        for phrase in phrases
+    ]
     names = option.place_names + (MOLDOVA if option.place == "moldova" and places_after_in else ())
     for name in names if places else ():  # by the way, only "in Spain" tells where, not "a Romanian citizen"
         positions = name_positions(plain(name), tokens)
@@ -319,7 +329,7 @@ def _located(tokens: list[str], position: int) -> bool:
         return False
     if any(word.startswith(SERVICE_VERBS + GOING) for word in tokens[max(0, position - 5) : position]):
         return False  # nor where they are going ("plec in Germania la master")
-    if set(before) & FROM and tokens[max(0, position - 2)] in PEOPLE:
+    if set(before) & FROM and set(tokens[max(0, position - 5) : position]) & PEOPLE:
         return False  # "невеста из Украины" says who she is, not where something happened
     return not (set(before) & FROM and set(tokens[max(0, position - 4) : position]) & CAME_BACK)
 
@@ -333,8 +343,7 @@ def _after_only(tokens: list[str], position: int) -> bool:
 def _by_words(
     question: Question, tokens: list[str], labels: bool = True, places_after_in: bool = False, places: bool = True
 ) -> set[str]:
-    """The options the message's words point to: affirmed ones, or the others when some are negated.
-    An option's own words outweigh a place name ("worked in Russia, but without contributions")."""
+    """The options the message's words point to: affirmed ones, or the others when some are negated."""
     spans: dict[str, set[int]] = {}
     negated = set()
     for option in question.options:
@@ -344,12 +353,6 @@ def _by_words(
         if no:
             negated.add(option.id)
     affirmed = set(spans) - negated
-    if places and len(affirmed) > 1:
-        by_words = {
-            o.id for o in question.options if o.id in affirmed and option_evidence(o, tokens, labels, places=False)[0]
-        }
-        if by_words:
-            affirmed = by_words
     buts = [i for i, token in enumerate(tokens) if token in BUT]
     after_but = {o for o in affirmed if buts and min(spans[o]) > buts[-1]}
     if len(after_but) == 1 and affirmed - after_but:  # "worked in Russia, but without papers"
@@ -376,12 +379,29 @@ def _by_words(
 
 
 def _number(token: str) -> float | None:
-    """A number written in digits ("35", "1,5") or in words ("ten", "zece", "десять")."""
+    """A number written in digits ("35", "1,5", "1_5" for a decimal kept in one word) or in words
+    ("ten", "zece", "десять")."""
+    token = token.replace("_", ".")
     return float(token.replace(",", ".")) if NUMBER.fullmatch(token) else NUMBER_WORDS.get(token)
 
 
+DECIMAL = re.compile(r"(\d)[.,](\d)")
+MULTIPLIERS = {
+    **dict.fromkeys(("thousand", "k", "mii", "тыс", "тысяч", "тысячи"), 1e3),
+    **dict.fromkeys(("million", "millions", "mil", "mln", "milion", "milioane", "млн", "миллион", "миллиона"), 1e6),
+    "миллионов": 1e6,
+}
+
+
+def _multiplier(tokens: list[str], index: int) -> float:
+    """ "2 mil lei", "1,5 milioane", "миллиона два": the amount's multiplier, else 1."""
+    after = tokens[index + 1 : index + 2]
+    before = tokens[index - 1 : index] if index else []
+    return MULTIPLIERS.get(after[0] if after else "", 0) or MULTIPLIERS.get(before[0] if before else "", 0) or 1.0
+
+
 UNITS = {  # a unit word's first letters -> months it counts
-    **dict.fromkeys(("year", "an", "ani", "anul", "anu", "год", "года", "лет", "годик"), 12.0),
+    **dict.fromkeys(("year", "yrs", "yr", "an", "ani", "anul", "anu", "год", "года", "лет", "годик"), 12.0),
     **dict.fromkeys(("month", "luna", "luni", "месяц", "мес"), 1.0),
 }
 HALF_YEAR = {"полгода": "6 месяцев", "jumatate de an": "6 luni", "half a year": "6 months", "half year": "6 months"}
@@ -405,7 +425,7 @@ def unit_next_to(tokens: list[str], index: int) -> float | None:
 def numbers_in(text: str, question: Question) -> list[float]:
     """The numbers the citizen gives, in the unit the question counts in ("3 ani" is 36 for a
     question in months), leaving out the ones the question itself names ("12 of the last 24 months")."""
-    text = " ".join(words(text))
+    text = " ".join(words(DECIMAL.sub(r"\1_\2", text)))
     for words_for_half, months in HALF_YEAR.items():
         text = text.replace(words_for_half, months)
     named = {float(n.replace(",", ".")) for n in NUMBER.findall(question.text)} - {question.at_least}
@@ -419,8 +439,9 @@ def numbers_in(text: str, question: Question) -> list[float]:
         given_unit = unit_next_to(tokens, index)
         if asked_unit and given_unit and given_unit != asked_unit:
             value = value * given_unit / asked_unit
+        value *= _multiplier(tokens, index)
         before = set(tokens[max(0, index - 2) : index])
-        if before & LESS:  # "less than 12 months", "меньше 15 лет"
+        if before & (LESS | NEGATORS):  # "less than 12 months", "меньше 15 лет", "n-am 15 ani"
             value -= 0.5
         elif before & MORE:
             value += 0.5
@@ -499,7 +520,6 @@ CHILD_WORDS = frozenset(
     ["son", "daughter", "boy", "boys", "girl", "girls", "child", "kid", "kids", "children", "baby", "twins"]
     + ["baiat", "baiatul", "baiet", "fata", "fetita", "fiica", "fiicei", "fiul", "fiului", "copil", "copilul", "copii"]
     + ["сын", "сыну", "сына", "дочь", "дочка", "дочке", "дочери", "ребенок", "ребенку", "мальчик", "девочка", "дети"]
-    + ["brother", "sister", "frate", "fratele", "sora", "брат", "брату", "сестра", "сестре", "братик", "сестренка"]
 )
 
 
@@ -568,14 +588,13 @@ def locality_in(text: str, localities: Iterable[Locality], entity_values: Iterab
 
 
 def localities_named(tokens: list[str], localities: Iterable[Locality]) -> list[tuple[int, str]]:
-    """(position, locality id) for every locality the folded words name, in the order they appear."""
+    """(position, locality id) for every time a locality is named, in the order they appear."""
     found = []
     for locality in localities:
         positions = [p for name in (locality.name, *locality.aliases) for p in name_positions(name, tokens)]
         if locality.district:  # "в Криулянском районе"
             positions += _district_positions(locality.district, tokens)
-        if positions:
-            found.append((min(positions), locality.id))
+        found += [(position, locality.id) for position in set(positions)]
     return sorted(found)
 
 
@@ -612,7 +631,10 @@ def _happened_in_moldova(tokens: list[str], localities: Iterable[Locality]) -> b
 
 def _lives_at(tokens: list[str], position: int) -> bool:
     """ "we live in Cahul", "suntem din Orhei", "я из Бельц": where the citizen lives."""
-    from_us = position >= 2 and tokens[position - 1] in FROM and tokens[position - 2] in US
+    before = position - 2
+    while before >= 0 and tokens[before] in FILLERS:  # "мы сами тоже из Сорок"
+        before -= 1
+    from_us = position >= 2 and tokens[position - 1] in FROM and before >= 0 and tokens[before] in US
     return from_us or bool(set(tokens[max(0, position - 4) : position]) & LIVE)
 
 
@@ -726,7 +748,7 @@ def facts_in(
         ages = children_ages(tokens)
         if not found and question.under is not None and ages:  # "my son is 14" for "a child under 18?"
             found = {"yes" if min(ages) < question.under else "no"}
-        found = found or by_age(question, tokens)
+        found = by_age(question, tokens) or found  # "băiatul meu de 22 de ani": an adult
         if len(found) == 1:
             answers[question.id] = found.pop()
     return answers

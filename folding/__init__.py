@@ -48,6 +48,7 @@ def phrase_spans(
     gap: int = 0,
     never_between: frozenset[str] = frozenset(),
     tight_after: frozenset[str] = frozenset(),
+    optional: frozenset[str] = frozenset(),
 ) -> list[tuple[int, int]]:
     """Where `phrase` is among the folded words `have`, as (start, end) spans. A long word matches
     on all its letters but the last two (endings differ; "comandită" is not "comandă"), a short
@@ -55,7 +56,7 @@ def phrase_spans(
     phrase's words ("get a driving licence" for "get a licence"), none of them in `never_between`
     (a "not" changes the meaning) and none right after a phrase word in `tight_after` ("не
     молдаванин" is not "нет, оба молдаване")."""
-    phrase_words = words(phrase)
+    phrase_words = [word for word in words(phrase) if word not in optional] or words(phrase)
     wanted = [w[: max(STEM_LENGTH, len(w) - 2)] for w in phrase_words]
     if not wanted:
         return []
@@ -64,14 +65,16 @@ def phrase_spans(
         if index == len(wanted):
             return at
         allowed = gap if index and phrase_words[index - 1] not in tight_after else 0
-        for skipped in range(allowed + 1):
-            position = at + skipped
-            if position >= len(have) or (skipped and have[position - 1] in never_between):
-                return None
+        position, skipped = at, 0  # an optional word ("a", "the") skipped costs nothing
+        while position < len(have) and skipped <= allowed:
             if _word_matches(wanted[index], have[position]):
                 end = end_from(index + 1, position + 1)
                 if end is not None:
                     return end
+            if not index or have[position] in never_between:
+                return None
+            skipped += have[position] not in optional
+            position += 1
         return None
 
     spans = [(start, end_from(0, start)) for start in range(len(have))]

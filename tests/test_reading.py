@@ -330,6 +330,46 @@ def test_the_town_the_citizen_lives_in_or_moves_to_is_the_locality() -> None:
     }
 
 
+VAT = Question(
+    "vat",
+    "yes_no",
+    "Do you expect sales above 1.2 million MDL in 12 months?",
+    (Option("yes", "Yes", None), Option("no", "No", None)),
+    (),
+    at_least=1_200_000,
+)
+ESTATE = Question(
+    "estate",
+    "yes_no",
+    "Did they leave property?",
+    (Option("yes", "Yes", None, ("house",)), Option("no", "No", None, ("nothing",))),
+    (),
+)
+
+
+def test_amounts_with_their_multiplier_and_a_negated_number() -> None:
+    assert read_answer(VAT, "the contract is around 2 mil lei a year") == "yes"
+    assert read_answer(VAT, "оборот миллиона два") == "yes"
+    assert read_answer(VAT, "about 800 thousand") == "no"
+    assert read_answer(CONTRIBUTIONS, "nu, stagiul meu e mic, n-am 15 ani") == "no"
+    assert read_answer(CONTRIBUTIONS, "i worked there 20 yrs") == "yes"
+
+
+def test_articles_are_optional_and_a_bare_nothing_says_nothing_by_the_way() -> None:
+    assert read_answer(LICENCE, "want to get driving licence, i dont have a licence yet") == "none"
+    assert facts_in([ESTATE], "папа умер, ничего не соображаю") == {}
+    assert read_answer(ESTATE, "nothing") == "no"
+
+
+def test_where_the_citizen_writes_from_or_comes_from() -> None:
+    assert facts_in([ABROAD], "writing from Italy: my baby was born yesterday in Cahul", [], LOCALITIES) == {
+        "born_abroad": "no"
+    }
+    assert r.locality_in("born in Chisinau, we are also from Cahul", LOCALITIES) == "cahul"
+    assert r.locality_in("we moved from Cahul to Chisinau", LOCALITIES) == "chisinau"
+    assert facts_in([PERSON], "băiatul meu de 22 de ani are autism") == {"person": "adult"}
+
+
 def asking(question: Question = ABROAD, event: str = "birth") -> r.State:
     return r.State(stage="asking", life_event=event, question=question)
 
