@@ -178,3 +178,101 @@ def test_command_line_exit_code_and_output(catalogue_copy: Path) -> None:
     )
     assert broken.returncode == 1
     assert "documents.yml: documents[0].name.ru: the Russian translation is missing" in broken.stdout
+
+
+# -- the schema (catalogue_service/catalogue.schema.json) and the fields it describes -----------
+
+
+def first_question(data: Any, kind: str) -> dict[str, Any]:
+    return next(q for q in data["life_event"]["questions"] if q.get("type") == kind)
+
+
+def test_the_schema_is_a_json_schema_editors_can_use() -> None:
+    from jsonschema import Draft202012Validator
+
+    from catalogue_service.schema import SCHEMA_PATH, schema
+
+    Draft202012Validator.check_schema(schema())
+    assert "catalogue.schema.json" in (ROOT / "docs" / "catalogue-format.md").read_text(encoding="utf-8")
+    assert SCHEMA_PATH.parent.name == "catalogue_service"
+
+
+def test_a_fourth_language_is_asked_for_in_every_text() -> None:
+    from catalogue_service.schema import schema
+
+    patched = schema(("en", "ro", "ru", "uk"))
+    assert patched["$defs"]["text"]["required"] == ["en", "ro", "ru", "uk"]
+    assert "uk" in patched["$defs"]["keywords"]["required"]
+
+
+def test_unknown_language_code(catalogue_copy: Path) -> None:
+    edit(catalogue_copy / "documents.yml", lambda data: data["documents"][0]["name"].update(de="Ausweis"))
+    assert "documents.yml: documents[0].name: unknown language code(s): de" in messages(catalogue_copy)
+
+
+@pytest.mark.parametrize(
+    ("kind", "field", "value", "expected"),
+    [
+        ("yes_no", "combines", ["yes", "no"], "combines lists two or more other options of the same choice question"),
+        ("choice", "combines", ["one"], "combines lists two or more other options of the same choice question"),
+        ("choice", "combines", ["no-such-option", "other"], "combines lists two or more other options"),
+        ("choice", "ages", [18, 5], "ages is [from, to): two numbers, the first smaller"),
+        ("yes_no", "ages", [0, "eighteen"], "ages is [from, to): two numbers, the first smaller"),
+        ("yes_no", "place", "mars", "place must be one of abroad, moldova"),
+        ("yes_no", "yes_no", "yes", "yes_no (yes or no) is for the options of a choice question"),
+        ("choice", "yes_no", "maybe", "yes_no (yes or no) is for the options of a choice question"),
+        ("choice", "relations", "child", "relations must be a list of relation ids"),
+        ("choice", "relations", ["no-such-relation"], "refers to an unknown relation 'no-such-relation'"),
+    ],
+)
+def test_option_fields(catalogue_copy: Path, kind: str, field: str, value: Any, expected: str) -> None:
+    edit(
+        catalogue_copy / "life-events" / "birth.yml",
+        lambda data: first_question(data, kind)["options"][0].update({field: value}),
+    )
+    found = messages(catalogue_copy)
+    assert any(m.startswith("life-events/birth.yml: life_event.questions[") and expected in m for m in found), found
+
+
+@pytest.mark.parametrize(
+    ("kind", "field", "value", "expected"),
+    [
+        ("choice", "at_least", 15, "at_least is a number, for a yes_no question"),
+        ("yes_no", "under", "eighteen", "under is a number, for a yes_no question"),
+    ],
+)
+def test_question_thresholds(catalogue_copy: Path, kind: str, field: str, value: Any, expected: str) -> None:
+    edit(catalogue_copy / "life-events" / "birth.yml", lambda data: first_question(data, kind).update({field: value}))
+    found = messages(catalogue_copy)
+    assert any(m.startswith("life-events/birth.yml: life_event.questions[") and expected in m for m in found), found
+
+
+def test_new_fields_that_are_right_are_accepted(catalogue_copy: Path) -> None:
+    def change(data: Any) -> None:
+        choice = first_question(data, "choice")
+        ids = [option["id"] for option in choice["options"]]
+        choice["options"][0].update(
+            ages=[0, 18], yes_no="no", place="moldova", combines=ids[1:3] if len(ids) > 2 else []
+        )
+        first_question(data, "yes_no").update(at_least=15, under=20)
+
+    edit(catalogue_copy / "life-events" / "birth.yml", change)
+    assert messages(catalogue_copy) == []
+
+
+def test_locality_aliases(catalogue_copy: Path) -> None:
+    edit(catalogue_copy / "localities.yml", lambda data: data["localities"][0].update(aliases={"ru": "Кишинэу"}))
+    assert "localities.yml: localities[0].aliases.ru: needs a list of words in this language" in messages(
+        catalogue_copy
+    )
+    edit(catalogue_copy / "localities.yml", lambda data: data["localities"][0].update(aliases={"ru": ["Кишинэу"]}))
+    assert messages(catalogue_copy) == []
+
+
+def test_a_yes_no_question_needs_yes_and_no(catalogue_copy: Path) -> None:
+    edit(
+        catalogue_copy / "life-events" / "birth.yml",
+        lambda data: first_question(data, "yes_no")["options"][1].update(id="perhaps"),
+    )
+    found = messages(catalogue_copy)
+    assert any("a yes_no question needs exactly the options yes and no" in m for m in found), found
