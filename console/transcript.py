@@ -51,3 +51,20 @@ def knowledge(tracker: dict[str, Any]) -> dict[str, Any]:
         "feedback": slots.get("feedback"),
         "paused": bool(tracker.get("paused")),
     }
+
+
+REASONS = {"citizen_request": "asked for a person", "not_understood": "not understood"}
+
+
+def answers_in_words(event: Any, answers: dict[str, Any]) -> list[tuple[str, str]]:
+    """Each answered question of the catalogue's life event with the citizen's answer in words
+    (an option's label; "does not know" for `?`; a locality as its id, readable enough)."""
+    said: list[tuple[str, str]] = []
+    for question in event.questions:
+        if question.id not in answers:
+            continue
+        value = str(answers[question.id])
+        labels = {option.id: option.label for option in question.options}
+        words = "does not know" if value == "?" else labels.get(value, value.replace("-", " ").capitalize())
+        said.append((question.text, words))
+    return said

@@ -22,12 +22,13 @@ from typing import Any
 import jinja2
 from aiohttp import web
 
+from catalogue_client import Catalogue, CatalogueError
 from console import phrases
 from console.auth import COOKIE, Sessions, lock_after, same_token, verify
 from console.config import Settings
 from console.rasa import Rasa, RasaError
 from console.store import OUTCOMES, Account, Store
-from console.transcript import knowledge, messages
+from console.transcript import REASONS, answers_in_words, knowledge, messages
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
@@ -80,6 +81,9 @@ class Console:
         self.store = store
         self.rasa = rasa
         self.stopping = stopping
+        self.catalogue = (
+            Catalogue()
+        )  # the catalogue's words for life events, questions and answers (staff read English)
         self.sessions = Sessions(settings.secret, settings.session_hours)
         self.changes = Changes()
         self.templates = jinja2.Environment(
@@ -122,7 +126,7 @@ def public_row(row: dict[str, Any]) -> dict[str, Any]:
         "channel": row["channel"],
         "language": row["language"],
         "life_event": row["life_event"] or "",
-        "reason": row["reason"],
+        "reason": REASONS.get(row["reason"], row["reason"]),
         "status": row["status"],
         "holder": row["holder"] or "",
         "requested_at": row["requested_at"],
@@ -287,6 +291,13 @@ def staff_app(console: Console) -> web.Application:
             said, known, problem = messages(tracker.get("events") or []), knowledge(tracker), None
         except RasaError as error:
             said, known, problem = [], {}, f"The assistant cannot be reached ({error}): the transcript is not shown."
+        event_title, answered = None, []
+        if known.get("life_event"):
+            try:
+                event = await asyncio.to_thread(console.catalogue.life_event, str(known["life_event"]), lang="en")
+                event_title, answered = event.title, answers_in_words(event, known.get("answers") or {})
+            except CatalogueError:
+                answered = [(question, str(answer)) for question, answer in (known.get("answers") or {}).items()]
         colleagues = [a for a in await console.db(console.store.accounts) if a.active and a.name != account.name]
         history = await console.db(console.store.audit_rows, row["id"]) if account.may("supervisor") else []
         return console.page(
@@ -295,6 +306,8 @@ def staff_app(console: Console) -> web.Application:
             c=public_row(row),
             said=said,
             known=known,
+            event_title=event_title,
+            answered=answered,
             problem=problem or request.query.get("problem"),
             colleagues=colleagues,
             history=history,

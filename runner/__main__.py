@@ -97,6 +97,7 @@ def helpdesk_console(api_token: str, bridge_token: str) -> Server:
     )
     server.env.setdefault("CONSOLE_PUSH_ORIGINS", ",".join(settings.RASA_CORS_ORIGINS))  # where the widget is
     server.env["BRIDGE_TOKEN"] = bridge_token  # the Telegram bridge fetches its chats' staff messages with it
+    server.env["CATALOGUE_URL"] = f"http://127.0.0.1:{settings.CATALOGUE_PORT}"  # questions and answers in words
     return server
 
 

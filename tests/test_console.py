@@ -158,7 +158,7 @@ def helpdesk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Helpdesk]:
         console = console_server(
             ports["console"], ports["push"], rasa_url, API_TOKEN, "test-secret", var, log_path=tmp / "console.log"
         )
-        console.env.update(CONSOLE_PUSH_ORIGINS=site_origin, BRIDGE_TOKEN=BRIDGE_TOKEN)
+        console.env.update(CONSOLE_PUSH_ORIGINS=site_origin, BRIDGE_TOKEN=BRIDGE_TOKEN, CATALOGUE_URL=catalogue_url)
         servers.append(console.start(timeout=60))
         for name in PASSWORDS:
             done = add_account(var, name)
@@ -296,7 +296,10 @@ def test_a_takeover_from_handover_to_hand_back(helpdesk: Helpdesk) -> None:
     conversation = hand_over(helpdesk, ana, citizen, "vreau să vorbesc cu un om")
     row = next(r for r in ana.inbox()["rows"] if r["id"] == conversation)
     assert row["channel"] == "website" and row["language"] == "ro" and row["reason"]
-    assert citizen not in str(ana.inbox()) and citizen not in ana.get(f"/c/{conversation}").text  # never shown
+    page = ana.get(f"/c/{conversation}").text
+    assert citizen not in str(ana.inbox()) and citizen not in page  # the citizen's secret id is never shown
+    assert "Getting married" in page  # what the assistant knows, in the catalogue's words
+    assert row["reason"] == "asked for a person"
 
     # two agents claim at once: exactly one wins
     results: dict[str, int] = {}
