@@ -140,7 +140,7 @@ class Catalogue:
         self.uncached.mount("https://", adapter)
 
     # -- the domain --------------------------------------------------------
-    def life_events(self, lang: str | None = None) -> Listing:
+    def life_events(self, lang: str | None = None) -> Listing[LifeEventSummary]:
         data, stale = self._get("/life-events", lang)
         return Listing(tuple(_parse(LifeEventSummary.from_json, item) for item in _items(data)), stale)
 
@@ -156,7 +156,7 @@ class Catalogue:
         data, stale = self._get(f"/organisations/{_segment(org_id)}", lang)
         return _parse(Organisation.from_json, data, stale)
 
-    def localities(self, lang: str | None = None) -> Listing:
+    def localities(self, lang: str | None = None) -> Listing[Locality]:
         data, stale = self._get("/localities", lang)
         return Listing(tuple(_parse(Locality.from_json, item) for item in _items(data)), stale)
 
@@ -169,7 +169,7 @@ class Catalogue:
         organisation: str | None = None,
         limit: int = 3,
         lang: str | None = None,
-    ) -> Listing:
+    ) -> Listing[Office]:
         params: dict[str, Any] = {"limit": limit}
         if locality is not None:
             params["locality"] = locality
@@ -180,14 +180,16 @@ class Catalogue:
         data, stale = self._get("/offices", lang, params)
         return Listing(tuple(_parse(Office.from_json, item) for item in _items(data)), stale)
 
-    def search(self, query: str, lang: str | None = None, types: list[str] | None = None, limit: int = 10) -> Listing:
+    def search(
+        self, query: str, lang: str | None = None, types: list[str] | None = None, limit: int = 10
+    ) -> Listing[SearchHit]:
         params: dict[str, Any] = {"q": query, "limit": limit}
         if types:
             params["type"] = types
         data, stale = self._get("/search", lang, params, cache=False)
         return Listing(tuple(_parse(SearchHit.from_json, item) for item in _items(data)), stale)
 
-    def relations(self, lang: str | None = None) -> Listing:
+    def relations(self, lang: str | None = None) -> Listing[Relation]:
         data, stale = self._get("/relations", lang)
         return Listing(tuple(_parse(Relation.from_json, item) for item in _items(data)), stale)
 

@@ -7,8 +7,9 @@ can say the information may be out of date.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 
 @dataclass(frozen=True)
@@ -336,18 +337,21 @@ class Helpdesk:
         return cls(Organisation.from_json(data["organisation"]), data.get("hours"), stale)
 
 
-@dataclass(frozen=True)
-class Listing:
-    """A list answer (offices, search hits, life events) with its staleness."""
+T = TypeVar("T")
 
-    items: tuple[Any, ...] = field(default_factory=tuple)
+
+@dataclass(frozen=True)
+class Listing(Generic[T]):
+    """A list answer (offices, search hits, life events) with its staleness: `Listing[Office]`."""
+
+    items: tuple[T, ...] = field(default_factory=tuple)
     stale: bool = False
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[T]:
         return iter(self.items)
 
     def __len__(self) -> int:
         return len(self.items)
 
-    def __getitem__(self, index: int) -> Any:
+    def __getitem__(self, index: int) -> T:
         return self.items[index]
