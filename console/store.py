@@ -86,6 +86,25 @@ audit = sa.Table(
 )
 
 
+notes = sa.Table(  # staff only: never shown to the citizen
+    "console_notes",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("conversation_id", sa.Integer, nullable=False, index=True),
+    sa.Column("author", sa.String(64), nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("created_at", sa.Float, nullable=False),
+)
+
+tags = sa.Table(
+    "console_tags",
+    metadata,
+    sa.Column("conversation_id", sa.Integer, primary_key=True),
+    sa.Column("tag", sa.String(40), primary_key=True),
+    sa.Index("console_tags_tag", "tag"),
+)
+
+
 @dataclass(frozen=True)
 class Account:
     id: int
@@ -355,6 +374,81 @@ class Store:
     def last_message_id(self) -> int:
         with self.begin() as db:
             return int(db.execute(sa.select(sa.func.max(outbox.c.id))).scalar() or 0)
+
+    # notes, tags, search -------------------------------------------------------------------
+
+    def add_note(self, conversation_id: int, author: str, text: str) -> None:
+        with self.begin() as db:
+            db.execute(
+                notes.insert().values(conversation_id=conversation_id, author=author, text=text, created_at=time.time())
+            )
+
+    def notes(self, conversation_id: int) -> list[dict[str, Any]]:
+        query = notes.select().where(notes.c.conversation_id == conversation_id).order_by(notes.c.id)
+        with self.begin() as db:
+            return [dict(row) for row in db.execute(query).mappings().all()]
+
+    def tag(self, conversation_id: int, tag: str) -> bool:
+        """Adds a tag; false when the conversation had it already (two staff tagging at once: one row)."""
+        with self.begin() as db:
+            exists = db.execute(
+                sa.select(tags.c.tag).where(tags.c.conversation_id == conversation_id, tags.c.tag == tag)
+            ).first()
+            if exists is None:
+                db.execute(tags.insert().values(conversation_id=conversation_id, tag=tag))
+        return exists is None
+
+    def untag(self, conversation_id: int, tag: str) -> bool:
+        with self.begin() as db:
+            result = db.execute(tags.delete().where(tags.c.conversation_id == conversation_id, tags.c.tag == tag))
+        return bool(result.rowcount)
+
+    def tags(self, conversation_id: int) -> list[str]:
+        query = sa.select(tags.c.tag).where(tags.c.conversation_id == conversation_id).order_by(tags.c.tag)
+        with self.begin() as db:
+            return [str(row[0]) for row in db.execute(query).all()]
+
+    def search(
+        self,
+        text: str = "",
+        life_event: str = "",
+        language: str = "",
+        channel: str = "",
+        tag: str = "",
+        person: str = "",
+        since: float | None = None,
+        until: float | None = None,
+        limit: int = 100,
+    ) -> list[dict[str, Any]]:
+        """Conversations matching every criterion given; `text` in the staff's notes and messages
+        (what citizens wrote lives in Rasa's tracker: the caller looks there)."""
+        query = conversations.select()
+        if life_event:
+            query = query.where(conversations.c.life_event == life_event)
+        if language:
+            query = query.where(conversations.c.language == language)
+        if channel:
+            query = query.where(conversations.c.channel == channel)
+        if tag:
+            query = query.where(conversations.c.id.in_(sa.select(tags.c.conversation_id).where(tags.c.tag == tag)))
+        if person:
+            acted = sa.select(audit.c.conversation_id).where(audit.c.actor == person)
+            query = query.where(sa.or_(conversations.c.holder == person, conversations.c.id.in_(acted)))
+        if since is not None:
+            query = query.where(conversations.c.requested_at >= since)
+        if until is not None:
+            query = query.where(conversations.c.requested_at < until)
+        if text:
+            escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            pattern = f"%{escaped}%"
+            in_notes = sa.select(notes.c.conversation_id).where(sa.func.lower(notes.c.text).like(pattern, escape="\\"))
+            in_messages = sa.select(outbox.c.conversation_id).where(
+                sa.func.lower(outbox.c.text).like(pattern, escape="\\")
+            )
+            query = query.where(sa.or_(conversations.c.id.in_(in_notes), conversations.c.id.in_(in_messages)))
+        query = query.order_by(conversations.c.requested_at.desc()).limit(limit)
+        with self.begin() as db:
+            return [dict(row) for row in db.execute(query).mappings().all()]
 
     # audit ---------------------------------------------------------------------------------
 

@@ -37,6 +37,18 @@ TABS = {"waiting": "Waiting", "mine": "Mine", "open": "All open", "closed": "Clo
 WRONG_PASSWORD_DELAY = 0.5  # seconds every wrong password waits, on top of the account's lock
 STREAM_LIFETIME = 600.0  # seconds an event stream stays open; the browser reconnects by itself
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+TAG = re.compile(r"[^\w-]+")
+SEARCH_FIELDS = ("text", "life_event", "language", "channel", "tag", "person", "from", "to")
+SEARCH_TRANSCRIPTS = 100  # recent conversations whose transcripts a text search reads through Rasa's API
+
+
+def day(value: str, end: bool = False) -> float | None:
+    """A YYYY-MM-DD date as the epoch of its start (or of the next day's start), in local time."""
+    try:
+        start = time.mktime(time.strptime(value, "%Y-%m-%d"))
+    except ValueError:
+        return None
+    return start + 86400 if end else start
 
 
 class Changes:
@@ -300,6 +312,8 @@ def staff_app(console: Console) -> web.Application:
                 answered = [(question, str(answer)) for question, answer in (known.get("answers") or {}).items()]
         colleagues = [a for a in await console.db(console.store.accounts) if a.active and a.name != account.name]
         history = await console.db(console.store.audit_rows, row["id"]) if account.may("supervisor") else []
+        staff_notes = await console.db(console.store.notes, row["id"])
+        conversation_tags = await console.db(console.store.tags, row["id"])
         return console.page(
             request,
             "conversation.html",
@@ -311,6 +325,8 @@ def staff_app(console: Console) -> web.Application:
             problem=problem or request.query.get("problem"),
             colleagues=colleagues,
             history=history,
+            notes=staff_notes,
+            tags=conversation_tags,
             mine=row["status"] == "held" and row["holder"] == account.name,
         )
 
@@ -420,6 +436,57 @@ def staff_app(console: Console) -> web.Application:
             return "Choose an outcome."
         return await finish(row, account, outcome, "closed")
 
+    async def note(request: web.Request, row: dict[str, Any], account: Account) -> str | None:
+        text = str((await request.post()).get("text", "")).strip()[:4000]
+        if not text:
+            return "Write the note first."
+        await console.db(console.store.add_note, row["id"], account.name, text)
+        await console.db(console.store.audit, account.name, "noted", row["id"])
+        return None
+
+    async def tag(request: web.Request, row: dict[str, Any], account: Account) -> str | None:
+        value = TAG.sub("-", str((await request.post()).get("tag", "")).strip().lower())[:40].strip("-")
+        if not value:
+            return "A tag is a word or two."
+        if await console.db(console.store.tag, row["id"], value):
+            await console.db(console.store.audit, account.name, "tagged", row["id"], value)
+        return None
+
+    async def untag(request: web.Request, row: dict[str, Any], account: Account) -> str | None:
+        value = str((await request.post()).get("tag", ""))
+        if await console.db(console.store.untag, row["id"], value):
+            await console.db(console.store.audit, account.name, "untagged", row["id"], value)
+        return None
+
+    @signed_in()
+    async def search_page(request: web.Request) -> web.Response:
+        """Conversations by text (the staff's notes and messages, and what was said in the most
+        recent matching conversations' transcripts), life event, language, channel, tag, person, dates."""
+        query = {key: request.query.get(key, "").strip()[:200] for key in SEARCH_FIELDS}
+        rows: list[dict[str, Any]] = []
+        searched = any(query.values())
+        if searched:
+            criteria = {key: query[key] for key in ("life_event", "language", "channel", "tag", "person")}
+            since, until = day(query["from"]), day(query["to"], end=True)
+            text = query["text"]
+            rows = await console.db(console.store.search, text, since=since, until=until, **criteria)
+            if text:  # what citizens and the assistant said lives in Rasa's tracker
+                found = {row["id"] for row in rows}
+                candidates = await console.db(console.store.search, "", since=since, until=until, **criteria)
+                for candidate in candidates[:SEARCH_TRANSCRIPTS]:
+                    if candidate["id"] not in found and await said_in(candidate["sender_id"], text):
+                        rows.append(candidate)
+                rows.sort(key=lambda r: r["requested_at"], reverse=True)
+        return console.page(request, "search.html", query=query, rows=[public_row(r) for r in rows], searched=searched)
+
+    async def said_in(sender_id: str, text: str) -> bool:
+        try:
+            said = messages((await console.rasa.tracker(sender_id)).get("events") or [])
+        except RasaError:
+            return False
+        wanted = text.casefold()
+        return any(wanted in str(m["text"]).casefold() for m in said)
+
     @signed_in("supervisor")
     async def audit_page(request: web.Request) -> web.Response:
         return console.page(request, "audit.html", rows=await console.db(console.store.audit_rows))
@@ -446,6 +513,10 @@ def staff_app(console: Console) -> web.Application:
             web.post(r"/c/{id:\d+}/reply", action(reply)),
             web.post(r"/c/{id:\d+}/handback", action(hand_back)),
             web.post(r"/c/{id:\d+}/close", action(close)),
+            web.post(r"/c/{id:\d+}/note", action(note)),
+            web.post(r"/c/{id:\d+}/tag", action(tag)),
+            web.post(r"/c/{id:\d+}/untag", action(untag)),
+            web.get("/search", search_page),
             web.get("/audit", audit_page),
             web.get("/admin/accounts", accounts_page),
             web.static("/static", HERE / "static"),

@@ -573,3 +573,42 @@ def test_a_takeover_on_telegram_through_the_bridge(helpdesk: Helpdesk, tmp_path:
             assert refused.status_code == 401
         finally:
             bridge.stop()
+
+
+def test_notes_tags_and_search(helpdesk: Helpdesk) -> None:
+    ana = helpdesk.staff("ana")
+    citizen = web_id()
+    helpdesk.say(citizen, "Мой отец умер вчера в Бельцах")
+    conversation = hand_over(helpdesk, ana, citizen, "Хочу поговорить с человеком")
+    link = f'href="/c/{conversation}"'
+    assert ana.post(f"/c/{conversation}/note", text="Called back about the inheritance").status_code == 303
+    ana.post(f"/c/{conversation}/tag", tag="Inheritance")
+    ana.post(f"/c/{conversation}/tag", tag="inheritance ")  # the same tag: kept once
+    ana.post(f"/c/{conversation}/tag", tag="urgent")
+    page = ana.get(f"/c/{conversation}").text
+    assert "Called back about the inheritance" in page
+    assert page.count('name="tag" value="inheritance"') == 1 and 'value="urgent"' in page
+    assert helpdesk.pushed(citizen) == []  # notes are for staff only
+
+    def found(**query: str) -> bool:
+        response = ana.get("/search", params=query)
+        assert response.status_code == 200
+        return link in response.text
+
+    assert found(tag="inheritance") and found(tag="urgent")
+    assert found(text="INHERITANCE")  # in a note
+    assert found(text="отец умер")  # in the transcript, read through Rasa's API
+    assert not found(text="nothing like this was said")
+    language = next(r["language"] for r in ana.inbox()["rows"] if r["id"] == conversation)
+    assert found(language=language, channel="website", life_event="death")
+    assert not found(language="ro" if language != "ro" else "en")
+    assert not found(channel="telegram", tag="inheritance")
+    assert found(person="ana") and not found(person="bob", tag="urgent")
+    today = time.strftime("%Y-%m-%d")
+    assert found(**{"from": today, "to": today, "tag": "urgent"})
+    assert not found(**{"to": "2020-01-01", "tag": "urgent"})
+    ana.post(f"/c/{conversation}/untag", tag="urgent")
+    assert not found(tag="urgent")
+    ana.post(f"/c/{conversation}/claim")
+    ana.post(f"/c/{conversation}/close", outcome="referred")
+    assert helpdesk_audit(helpdesk, conversation)[:2] == ["closed", "claimed"]
