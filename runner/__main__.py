@@ -17,7 +17,6 @@ from __future__ import annotations
 import os
 import secrets
 import signal
-import sys
 import time
 from collections.abc import Callable
 
@@ -25,10 +24,10 @@ from runner import settings
 from runner.processes import (
     Server,
     action_server,
-    base_env,
     catalogue_service,
     console_server,
     rasa_server,
+    telegram_bridge,
     widget_server,
     write_endpoints,
 )
@@ -137,10 +136,7 @@ def main() -> None:
     if settings.TELEGRAM_BOT_TOKEN:
         rasa_url = f"http://127.0.0.1:{settings.RASA_PORT}"
         push_url = f"http://127.0.0.1:{settings.CONSOLE_PUSH_PORT}"  # staff messages from the helpdesk console
-        env = base_env(
-            RASA_URL=rasa_url, RASA_API_TOKEN=api_token, BRIDGE_TOKEN=bridge_token, CONSOLE_PUSH_URL=push_url
-        )
-        servers.append(Server("Telegram bridge", [sys.executable, "-m", "bot.telegram_bridge"], None, env))
+        servers.append(telegram_bridge(rasa_url, api_token, bridge_token, CONSOLE_PUSH_URL=push_url))
     try:
         for server in servers:
             if stopping:

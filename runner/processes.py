@@ -150,6 +150,16 @@ def rasa_server(
     return Server("Rasa server", command, url, env, log_path=kw.get("log_path"))
 
 
+def telegram_bridge(
+    rasa_url: str, api_token: str, bridge_token: str, log_path: Path | None = None, **env: str
+) -> Server:
+    """The Telegram bridge (bot/telegram_bridge.py) in front of the Rasa server at `rasa_url`; its
+    other settings (TELEGRAM_BOT_TOKEN, ...) from `env` or this process's environment."""
+    variables = base_env(RASA_URL=rasa_url, RASA_API_TOKEN=api_token, BRIDGE_TOKEN=bridge_token, **env)
+    command = [sys.executable, "-m", "bot.telegram_bridge"]
+    return Server("Telegram bridge", command, None, variables, log_path=log_path)
+
+
 def widget_server(port: int, **kw: Path) -> Server:
     """Serves bot/widget/ (widget.js and a demo page) as static files."""
     command = [

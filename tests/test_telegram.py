@@ -5,8 +5,6 @@ from __future__ import annotations
 import itertools
 import os
 import stat
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,7 +13,7 @@ import pytest
 import requests
 
 from bot.formatting import LIMIT
-from runner.processes import ROOT, base_env, free_port
+from runner.processes import Server, free_port, telegram_bridge
 from tests.conftest import BRIDGE_TOKEN, RASA_API_TOKEN, Stack
 from tests.fake_telegram import FakeTelegram
 
@@ -26,31 +24,11 @@ PHRASES = {
 }
 
 
-class Bridge:
-    """The bridge as a real process (python -m bot.telegram_bridge)."""
-
-    def __init__(self, fake: FakeTelegram, stack: Stack, tmp: Path, **env: str) -> None:
-        variables = base_env(
-            TELEGRAM_BOT_TOKEN=fake.token,
-            TELEGRAM_API_URL=fake.url,
-            RASA_URL=stack.rasa_url,
-            RASA_API_TOKEN=RASA_API_TOKEN,
-            BRIDGE_TOKEN=BRIDGE_TOKEN,
-            TELEGRAM_STATE=str(tmp / "telegram.db"),
-            **env,
-        )
-        self.log = open(tmp / "bridge.log", "ab")  # noqa: SIM115 - closed in stop()
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "bot.telegram_bridge"], cwd=ROOT, env=variables, stdout=self.log, stderr=self.log
-        )
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-        self.log.close()
+def start_bridge(fake: FakeTelegram, stack: Stack, tmp: Path, **env: str) -> Server:
+    """The bridge as a real process (python -m bot.telegram_bridge), started as `make run` starts it."""
+    env = {"TELEGRAM_BOT_TOKEN": fake.token, "TELEGRAM_API_URL": fake.url, **env}
+    env.setdefault("TELEGRAM_STATE", str(tmp / "telegram.db"))
+    return telegram_bridge(stack.rasa_url, RASA_API_TOKEN, BRIDGE_TOKEN, log_path=tmp / "bridge.log", **env).start()
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +40,7 @@ def telegram_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def telegram(assistant: Stack, telegram_dir: Path) -> Iterator[FakeTelegram]:
     with FakeTelegram() as fake:
-        bridge = Bridge(fake, assistant, telegram_dir)
+        bridge = start_bridge(fake, assistant, telegram_dir)
         try:
             fake.wait_for(lambda f: f.sent(method="getUpdates"), timeout=60)
             yield fake
@@ -201,7 +179,7 @@ def test_rasa_down_and_back_loses_nothing(telegram: FakeTelegram, assistant: Sta
 def webhook_bridge(assistant: Stack, tmp_path: Path) -> Iterator[tuple[FakeTelegram, str]]:
     port = free_port()
     with FakeTelegram() as fake:
-        bridge = Bridge(
+        bridge = start_bridge(
             fake,
             assistant,
             tmp_path,
@@ -315,7 +293,7 @@ def test_buttons_work_after_the_bridge_restarts(assistant: Stack, tmp_path: Path
     os.chmod(tmp_path / "telegram.db", 0o644)
     chat = next(CHATS)
     with FakeTelegram() as fake:
-        bridge = Bridge(fake, assistant, tmp_path)
+        bridge = start_bridge(fake, assistant, tmp_path)
         try:
             fake.user_says(chat, "I need a passport")
             question = new_message(fake, chat, 0, lambda m: m.get("reply_markup"))
@@ -323,7 +301,7 @@ def test_buttons_work_after_the_bridge_restarts(assistant: Stack, tmp_path: Path
             bridge.stop()
         assert bridge.process.returncode == 0, "SIGTERM stops the bridge cleanly (and writes what it keeps)"
         seen = len(fake.sent(chat))
-        bridge = Bridge(fake, assistant, tmp_path)
+        bridge = start_bridge(fake, assistant, tmp_path)
         try:
             data = question["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
             fake.user_presses(chat, question, data)
@@ -341,7 +319,7 @@ def test_buttons_work_after_the_bridge_restarts(assistant: Stack, tmp_path: Path
 
 def test_webhook_mode_needs_a_secret(assistant: Stack, tmp_path: Path) -> None:
     with FakeTelegram() as fake:
-        bridge = Bridge(fake, assistant, tmp_path, TELEGRAM_WEBHOOK_URL="https://example.invalid/telegram")
+        bridge = start_bridge(fake, assistant, tmp_path, TELEGRAM_WEBHOOK_URL="https://example.invalid/telegram")
         assert bridge.process.wait(timeout=60) != 0
         bridge.stop()
         assert not fake.sent(method="setWebhook")
