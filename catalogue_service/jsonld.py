@@ -48,6 +48,13 @@ def _ref(iri: str) -> dict[str, str]:
     return {"@id": iri}
 
 
+def _point(coordinates: dict[str, float]) -> dict[str, str]:
+    return {
+        "@value": "POINT({lon} {lat})".format(**coordinates),
+        "@type": "http://www.opengis.net/ont/geosparql#wktLiteral",
+    }
+
+
 class _Exporter:
     def __init__(self, content: Content, base: str) -> None:
         self.content = content
@@ -65,10 +72,7 @@ class _Exporter:
                     "@type": "dct:Location",
                     "dct:identifier": locality_id,
                     "skos:prefLabel": _texts(locality["name"]),
-                    "locn:geometry": {
-                        "@value": "POINT({lon} {lat})".format(**locality["coordinates"]),
-                        "@type": "http://www.opengis.net/ont/geosparql#wktLiteral",
-                    },
+                    "locn:geometry": _point(locality["coordinates"]),
                 }
             )
         for org_id in self.content.organisations:
@@ -101,10 +105,7 @@ class _Exporter:
     def organisation(self, org_id: str) -> None:
         org = self.content.organisations[org_id]
         main_contact = self.iri("contact-point", org_id)
-        contact: dict[str, Any] = {
-            "@id": main_contact,
-            "@type": ["schema:ContactPoint", "cv:ContactPoint"],
-        }
+        contact: dict[str, Any] = {"@id": main_contact, "@type": ["schema:ContactPoint", "cv:ContactPoint"]}
         if org.get("website"):
             contact["schema:url"] = _ref(org["website"])
         if org.get("phone"):
@@ -112,40 +113,7 @@ class _Exporter:
         if org.get("email"):
             contact["schema:email"] = org["email"]
         self.graph.append(contact)
-        office_iris = []
-        for office in org.get("offices") or []:
-            office_iri = self.iri("contact-point", office["id"])
-            office_iris.append(_ref(office_iri))
-            node: dict[str, Any] = {
-                "@id": office_iri,
-                "@type": ["schema:ContactPoint", "cv:ContactPoint"],
-                "dct:identifier": office["id"],
-                "skos:prefLabel": _texts(office["name"]),
-                "locn:address": {
-                    "@type": "locn:Address",
-                    "locn:fullAddress": _texts(office["address"]),
-                    "locn:postName": _texts(self.content.localities[office["locality"]]["name"]),
-                    "locn:adminUnitL1": "MD",
-                },
-                "dct:spatial": _ref(self.iri("locality", office["locality"])),
-                "locn:geometry": {
-                    "@value": "POINT({lon} {lat})".format(**office["coordinates"]),
-                    "@type": "http://www.opengis.net/ont/geosparql#wktLiteral",
-                },
-                "schema:hoursAvailable": [
-                    {
-                        "@type": "schema:OpeningHoursSpecification",
-                        "schema:dayOfWeek": [_ref(f"https://schema.org/{DAY_NAMES[d]}") for d in h["days"]],
-                        "schema:opens": {"@value": f"{h['opens']}:00", "@type": "xsd:time"},
-                        "schema:closes": {"@value": f"{h['closes']}:00", "@type": "xsd:time"},
-                    }
-                    for h in office["opening_hours"]
-                ],
-            }
-            phone = office.get("phone") or org.get("phone")
-            if phone:
-                node["schema:telephone"] = phone
-            self.graph.append(node)
+        offices = [self.office(office, org.get("phone")) for office in org.get("offices") or []]
         self.graph.append(
             {
                 "@id": self.iri("organisation", org_id),
@@ -154,49 +122,49 @@ class _Exporter:
                 "skos:prefLabel": _texts(org["name"]),
                 "dct:description": _texts(org["description"]),
                 "dct:spatial": _ref("http://publications.europa.eu/resource/authority/country/MDA"),
-                "schema:contactPoint": [_ref(main_contact), *office_iris],
+                "schema:contactPoint": [_ref(main_contact), *offices],
             }
         )
 
+    def office(self, office: dict[str, Any], organisation_phone: str | None) -> dict[str, str]:
+        """An office as a contact point with its address, place and hours; a reference to it."""
+        office_iri = self.iri("contact-point", office["id"])
+        node: dict[str, Any] = {
+            "@id": office_iri,
+            "@type": ["schema:ContactPoint", "cv:ContactPoint"],
+            "dct:identifier": office["id"],
+            "skos:prefLabel": _texts(office["name"]),
+            "locn:address": {
+                "@type": "locn:Address",
+                "locn:fullAddress": _texts(office["address"]),
+                "locn:postName": _texts(self.content.localities[office["locality"]]["name"]),
+                "locn:adminUnitL1": "MD",
+            },
+            "dct:spatial": _ref(self.iri("locality", office["locality"])),
+            "locn:geometry": _point(office["coordinates"]),
+            "schema:hoursAvailable": [
+                {
+                    "@type": "schema:OpeningHoursSpecification",
+                    "schema:dayOfWeek": [_ref(f"https://schema.org/{DAY_NAMES[d]}") for d in hours["days"]],
+                    "schema:opens": {"@value": f"{hours['opens']}:00", "@type": "xsd:time"},
+                    "schema:closes": {"@value": f"{hours['closes']}:00", "@type": "xsd:time"},
+                }
+                for hours in office["opening_hours"]
+            ],
+        }
+        phone = office.get("phone") or organisation_phone
+        if phone:
+            node["schema:telephone"] = phone
+        self.graph.append(node)
+        return _ref(office_iri)
+
     def service(self, service_id: str) -> None:
+        """A public service with its costs, channels and output, each a node of its own."""
         service = self.content.services[service_id]
         iri = self.iri("service", service_id)
         authority = self.iri("organisation", service["authority"])
-        costs, channels = [], []
-        for index, cost in enumerate(service["costs"]):
-            cost_iri = f"{iri}/cost/{index + 1}"
-            costs.append(_ref(cost_iri))
-            if cost.get("amount") is not None:
-                value = {"cv:value": {"@value": str(cost["amount"]), "@type": "xsd:decimal"}}
-            else:  # set case by case: the description says how
-                value = {}
-            self.graph.append(
-                {
-                    **value,
-                    "@id": cost_iri,
-                    "@type": "cv:Cost",
-                    "dct:identifier": f"{service_id}-cost-{index + 1}",
-                    "cv:currency": _ref(CURRENCY_AUTHORITY + cost["currency"]),
-                    "dct:description": _texts(cost.get("label")),
-                    "cv:isDefinedBy": _ref(authority),
-                }
-            )
-        for index, channel in enumerate(service["channels"]):
-            channel_iri = f"{iri}/channel/{channel['type']}-{index + 1}"
-            channels.append(_ref(channel_iri))
-            node: dict[str, Any] = {
-                "@id": channel_iri,
-                "@type": "cv:Channel",
-                "dct:identifier": f"{service_id}-{channel['type']}",
-                "dct:type": _ref(self.iri("channel-type", channel["type"])),
-                "cv:ownedBy": _ref(authority),
-            }
-            if channel.get("url"):
-                node["cv:hasContactPoint"] = {
-                    "@type": ["schema:ContactPoint", "cv:ContactPoint"],
-                    "schema:url": _ref(channel["url"]),
-                }
-            self.graph.append(node)
+        costs = [self.cost(service_id, iri, authority, n, cost) for n, cost in enumerate(service["costs"], 1)]
+        channels = [self.channel(service_id, iri, authority, n, ch) for n, ch in enumerate(service["channels"], 1)]
         output_iri = f"{iri}/output"
         self.graph.append(
             {
@@ -233,11 +201,48 @@ class _Exporter:
             ],
         }
         if service.get("legal_basis"):
-            node["cv:hasLegalResource"] = {
-                "@type": "eli:LegalResource",
-                "dct:title": _texts(service["legal_basis"]),
+            node["cv:hasLegalResource"] = {"@type": "eli:LegalResource", "dct:title": _texts(service["legal_basis"])}
+        self.graph.append(node)
+
+    def cost(self, service_id: str, iri: str, authority: str, number: int, cost: dict[str, Any]) -> dict[str, str]:
+        """The service's `number`th cost; a fee set case by case has no value (its description says how)."""
+        cost_iri = f"{iri}/cost/{number}"
+        value = (
+            {"cv:value": {"@value": str(cost["amount"]), "@type": "xsd:decimal"}}
+            if cost.get("amount") is not None
+            else {}
+        )
+        self.graph.append(
+            {
+                **value,
+                "@id": cost_iri,
+                "@type": "cv:Cost",
+                "dct:identifier": f"{service_id}-cost-{number}",
+                "cv:currency": _ref(CURRENCY_AUTHORITY + cost["currency"]),
+                "dct:description": _texts(cost.get("label")),
+                "cv:isDefinedBy": _ref(authority),
+            }
+        )
+        return _ref(cost_iri)
+
+    def channel(
+        self, service_id: str, iri: str, authority: str, number: int, channel: dict[str, Any]
+    ) -> dict[str, str]:
+        channel_iri = f"{iri}/channel/{channel['type']}-{number}"
+        node: dict[str, Any] = {
+            "@id": channel_iri,
+            "@type": "cv:Channel",
+            "dct:identifier": f"{service_id}-{channel['type']}",
+            "dct:type": _ref(self.iri("channel-type", channel["type"])),
+            "cv:ownedBy": _ref(authority),
+        }
+        if channel.get("url"):
+            node["cv:hasContactPoint"] = {
+                "@type": ["schema:ContactPoint", "cv:ContactPoint"],
+                "schema:url": _ref(channel["url"]),
             }
         self.graph.append(node)
+        return _ref(channel_iri)
 
 
 def export(content: Content, base: str) -> dict[str, Any]:
