@@ -46,6 +46,19 @@ class Rasa:
         except aiohttp.ClientError as error:
             raise RasaError(type(error).__name__) from error
 
+    async def parse(self, text: str) -> dict[str, Any]:
+        """What the assistant's model reads in a text (intent, entities, life events by clause)."""
+        session = await self._session()
+        try:
+            async with session.post(
+                f"{self.url}/model/parse", params={"token": self.token}, json={"text": text}
+            ) as response:
+                if response.status != 200:
+                    raise RasaError(f"Rasa answered HTTP {response.status}")
+                return dict(await response.json())
+        except aiohttp.ClientError as error:
+            raise RasaError(type(error).__name__) from error
+
     async def append(self, sender_id: str, events: list[dict[str, Any]]) -> None:
         session = await self._session()
         try:

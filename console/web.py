@@ -18,12 +18,13 @@ import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import jinja2
 from aiohttp import web
 
-from catalogue_client import Catalogue, CatalogueError
-from console import phrases
+from catalogue_client import Catalogue, CatalogueError, NotFound
+from console import assist, phrases
 from console.auth import COOKIE, Sessions, lock_after, same_token, verify
 from console.config import Settings
 from console.rasa import Rasa, RasaError
@@ -313,6 +314,11 @@ def staff_app(console: Console) -> web.Application:
         colleagues = [a for a in await console.db(console.store.accounts) if a.active and a.name != account.name]
         history = await console.db(console.store.audit_rows, row["id"]) if account.may("supervisor") else []
         staff_notes = await console.db(console.store.notes, row["id"])
+        assist_query = {"lang": known.get("language") or row["language"], "conversation": row["id"]}
+        if known.get("life_event"):
+            assist_query["event"] = known["life_event"]
+            for question, answer in (known.get("answers") or {}).items():
+                assist_query[assist.ANSWER_PREFIX + str(question)] = answer
         conversation_tags = await console.db(console.store.tags, row["id"])
         return console.page(
             request,
@@ -326,6 +332,7 @@ def staff_app(console: Console) -> web.Application:
             colleagues=colleagues,
             history=history,
             notes=staff_notes,
+            assist_url="/assist?" + urlencode(assist_query),
             tags=conversation_tags,
             mine=row["status"] == "held" and row["holder"] == account.name,
         )
@@ -397,23 +404,94 @@ def staff_app(console: Console) -> web.Application:
         await console.db(console.store.audit, account.name, "transferred", row["id"], f"to {to}")
         return None
 
+    async def send_staff(row: dict[str, Any], account: Account, texts: list[str]) -> str | None:
+        """The staff member's messages: recorded in Rasa's tracker, then queued for the citizen's channel."""
+        current = await console.db(console.store.conversation, row["id"])
+        if current is None or current["status"] != "held" or current["holder"] != account.name:
+            return "Claim the conversation before replying."
+        author = f"{account.display_name}, {phrases.say('helpdesk', current['language'])}"
+        for text in texts:
+            try:
+                await console.rasa.staff_message(row["sender_id"], text, account.name, author)
+            except RasaError as error:
+                return f"Not sent: the assistant cannot be reached ({error})."
+            await console.db(console.store.queue_message, current, author, text)
+        return None
+
     async def reply(request: web.Request, row: dict[str, Any], account: Account) -> str | None:
         text = str((await request.post()).get("text", "")).strip()
         if not text:
             return "Write a message first."
         if len(text) > 4000:
             return "That message is too long (4000 characters at most)."
-        current = await console.db(console.store.conversation, row["id"])
-        if current is None or current["status"] != "held" or current["holder"] != account.name:
-            return "Claim the conversation before replying."
-        author = f"{account.display_name}, {phrases.say('helpdesk', current['language'])}"
+        problem = await send_staff(row, account, [text])
+        if problem is None:
+            await console.db(console.store.audit, account.name, "replied", row["id"])
+        return problem
+
+    async def send_guide(request: web.Request, row: dict[str, Any], account: Account) -> str | None:
+        """The assistant's guide built in assist mode, sent to the citizen as the staff member's messages."""
+        form = await request.post()
+        lang = str(form.get("lang", ""))
+        if lang not in assist.LANGUAGES:
+            return "Choose the guide's language."
         try:
-            await console.rasa.staff_message(row["sender_id"], text, account.name, author)
-        except RasaError as error:
-            return f"Not sent: the assistant cannot be reached ({error})."
-        await console.db(console.store.queue_message, current, author, text)
-        await console.db(console.store.audit, account.name, "replied", row["id"])
-        return None
+            built = await asyncio.to_thread(
+                assist.step, console.catalogue, str(form.get("event", "")), lang, assist.answers_from(form)
+            )
+        except CatalogueError as error:
+            return f"No guide: the catalogue could not answer ({type(error).__name__})."
+        if not built.guide:
+            return "The guide needs more answers first."
+        problem = await send_staff(row, account, built.guide)
+        if problem is None:
+            await console.db(console.store.audit, account.name, "sent_guide", row["id"], built.event_id)
+        return problem
+
+    @signed_in()
+    async def assist_page(request: web.Request) -> web.Response:
+        query = request.query
+        situation = query.get("situation", "").strip()[:2000]
+        lang = query.get("lang", "") if query.get("lang") in assist.LANGUAGES else ""
+        event_id = query.get("event", "").strip()[:64]
+        conversation = query.get("conversation", "") if query.get("conversation", "").isdigit() else ""
+        problem = None
+        if situation and not event_id:
+            try:
+                event_id = assist.life_event_of(await console.rasa.parse(situation)) or ""
+            except RasaError as error:
+                problem = f"The assistant cannot be reached ({error}): choose the life event."
+            lang = lang or assist.guess_language(situation, "en")
+            if not event_id and problem is None:
+                problem = "The assistant did not recognise a life event in that: choose one."
+        lang = lang or "en"
+        current = None
+        if event_id:
+            try:
+                current = await asyncio.to_thread(
+                    assist.step, console.catalogue, event_id, lang, assist.answers_from(query)
+                )
+            except NotFound:
+                problem = "The catalogue has no such life event."
+            except CatalogueError as error:
+                problem = f"The catalogue could not answer ({type(error).__name__})."
+        try:
+            events = list(await asyncio.to_thread(console.catalogue.life_events, lang=assist.STAFF_LANGUAGE))
+        except CatalogueError:
+            events = []
+        return console.page(
+            request,
+            "assist.html",
+            situation=situation,
+            lang=lang,
+            events=events,
+            current=current,
+            conversation=conversation,
+            problem=problem,
+            unknown=assist.UNKNOWN,
+            prefix=assist.ANSWER_PREFIX,
+            languages=assist.LANGUAGES,
+        )
 
     async def finish(row: dict[str, Any], account: Account, outcome: str, notice_key: str) -> str | None:
         if not await console.db(console.store.close, row["id"], account.name, outcome, anyone(account)):
@@ -517,6 +595,8 @@ def staff_app(console: Console) -> web.Application:
             web.post(r"/c/{id:\d+}/tag", action(tag)),
             web.post(r"/c/{id:\d+}/untag", action(untag)),
             web.get("/search", search_page),
+            web.get("/assist", assist_page),
+            web.post(r"/c/{id:\d+}/guide", action(send_guide)),
             web.get("/audit", audit_page),
             web.get("/admin/accounts", accounts_page),
             web.static("/static", HERE / "static"),

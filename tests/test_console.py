@@ -612,3 +612,51 @@ def test_notes_tags_and_search(helpdesk: Helpdesk) -> None:
     ana.post(f"/c/{conversation}/claim")
     ana.post(f"/c/{conversation}/close", outcome="referred")
     assert helpdesk_audit(helpdesk, conversation)[:2] == ["closed", "claimed"]
+
+
+def walk_assist(staff: Staff, params: dict[str, str]) -> tuple[str, dict[str, str]]:
+    """Answers each question on screen (a choice's first option; a place: does not know) until the
+    guide; the guide page and the last query."""
+    for _ in range(20):
+        page = staff.get("/assist", params=params)
+        assert page.status_code == 200, page.text
+        if 'class="guide"' in page.text:
+            return page.text, params
+        form = page.text.split('<form method="get" action="/assist"', 1)[1].split("</form>", 1)[0]
+        params = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', form))
+        choice = re.search(r'type="radio" name="([^"]+)" value="([^"]*)" checked', form)
+        place = re.search(r'<select id="answer" name="([^"]+)">', form)
+        assert choice or place, form
+        if choice:
+            params[choice.group(1)] = choice.group(2)
+        elif place:
+            params[place.group(1)] = "?"
+    raise AssertionError("no guide after 20 questions")
+
+
+def test_assist_mode_gives_the_assistants_guide_in_the_citizens_language(helpdesk: Helpdesk) -> None:
+    import html
+
+    ana = helpdesk.staff("ana")
+    guide, query = walk_assist(ana, {"situation": "Soția a născut ieri o fetiță, ce acte trebuie?"})
+    assert query["event"] == "birth" and query["lang"] == "ro"  # read by the assistant's own model
+    assert '<article class="guide" lang="ro"' in guide and "Print the guide" in guide
+    assert "Iată ghidul" in html.unescape(guide)
+    english, _ = walk_assist(ana, {**query, "lang": "en"})  # the same answers, another language
+    assert '<article class="guide" lang="en"' in english
+
+    citizen = web_id()
+    conversation = hand_over(helpdesk, ana, citizen)
+    page = ana.get(f"/c/{conversation}").text
+    assert "/assist?" in page and f"conversation={conversation}" in page
+    ana.post(f"/c/{conversation}/claim")
+    parts = re.findall(r'<section class="guide-part">(.*?)</section>', guide, flags=re.S)
+    form = {key: value for key, value in query.items() if key.startswith("a_") or key in ("event", "lang")}
+    assert ana.post(f"/c/{conversation}/guide", **form).status_code == 303
+    pushed = helpdesk.pushed(citizen)
+    assert [html.escape(m["text"], quote=False) for m in pushed] == parts  # the guide, in Romanian
+    assert all(m["author"] == "Ana, helpdesk" for m in pushed)  # the citizen wrote in English
+    ana.post(f"/c/{conversation}/handback")
+    assert "sent_guide" not in ana.get(f"/c/{conversation}").text  # the audit is for supervisors
+    sue = helpdesk.staff("sue")
+    assert "sent_guide" in sue.get(f"/c/{conversation}").text
