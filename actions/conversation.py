@@ -56,6 +56,7 @@ class Turn:
             locality=self.entity("locality"),
             life_events=tuple(self.life_events),
             followup=next((str(r["name"]) for r in self.ranking if str(r.get("name")) in FOLLOWUPS), None),
+            runner_up=float(self.ranking[1].get("confidence") or 0.0) if len(self.ranking) > 1 else 0.0,
         )
 
     # -- slots ---------------------------------------------------------------

@@ -32,7 +32,9 @@ FOLLOWUPS = ("ask_cost", "ask_online", "ask_office", "ask_documents", "ask_deadl
 SMALL_TALK = ("greet", "goodbye", "thanks", "help")
 COMMANDS = ("start_over", "handover", "change_language")
 ANSWER_INTENTS = ("affirm", "deny", "dont_know", "choose", "inform_locality")
-START_MIN = 0.3  # below this a first message gets a clarifying question, not a guess
+START_MIN = 0.3  # below this a first message gets a clarifying question, not a guess ...
+START_WITH_LEAD = 0.2  # ... unless it is at least this sure and LEAD times the runner-up
+LEAD = 2.5
 CLEAR = 0.5  # a life event this sure, in a message that is no answer, is a clear signal
 CLEAR_WHILE_ASKING = 0.7  # in the middle of the questions a message is more likely a clumsy answer
 COMMAND_MIN = 0.5
@@ -70,6 +72,7 @@ class Message:
     locality: str | None = None  # the locality a button carries
     life_events: tuple[str, ...] = ()  # life events named clause by clause, each with a clear signal
     followup: str | None = None  # the likeliest follow-up intent in the classifier's ranking
+    runner_up: float = 0.0  # the second intent's confidence
 
 
 @dataclass(frozen=True)
@@ -192,12 +195,20 @@ def _asks(message: Message) -> bool:
     return "?" in message.text or bool(tokens and tokens[0] in QUESTION_WORDS)
 
 
+def _sure_enough_to_start(message: Message) -> bool:
+    """A first message names its life event surely enough: confident, or less so but far ahead of
+    anything else ("мы расписались в Москве, как это зарегистрировать тут": 0.28 against 0.09)."""
+    return message.confidence >= START_MIN or (
+        message.confidence >= START_WITH_LEAD and message.confidence >= LEAD * message.runner_up
+    )
+
+
 def _read_life_event(message: Message, state: State) -> Reading | None:
     events = _named_events(message)
     if not events:
         return None
     if state.life_event is None:
-        if len(events) < 2 and message.confidence < START_MIN:
+        if len(events) < 2 and not _sure_enough_to_start(message):
             return Reading(CLARIFY)
         return Reading(START, events[0], tuple(events[1:]))
     other = _clear_other_event(message, state)

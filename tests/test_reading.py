@@ -420,7 +420,12 @@ def test_two_situations_in_one_message() -> None:
 
 def test_unsure_first_messages_get_a_question_not_a_guess() -> None:
     assert r.read(r.Message("i need papers", "vague_request", 0.6), r.State()).kind == r.CLARIFY
-    assert r.read(r.Message("am nevoie de un certificat", "life_event_vehicle", 0.2), r.State()).kind == r.CLARIFY
+    unsure = r.Message("am nevoie de un certificat", "life_event_vehicle", 0.2, runner_up=0.15)
+    assert r.read(unsure, r.State()).kind == r.CLARIFY
+    far_ahead = r.Message(
+        "мы расписались в Москве, как это зарегистрировать", "life_event_marriage", 0.28, runner_up=0.09
+    )
+    assert r.read(far_ahead, r.State()) == r.Reading(r.START, "marriage")
     assert r.read(r.Message("criminal record certificate", "other_service", 0.7), r.State()).kind == r.OUTSIDE
 
 
