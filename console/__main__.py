@@ -4,9 +4,11 @@ CONSOLE_PUSH_PORT (both on 127.0.0.1 unless CONSOLE_HOST says otherwise); stops 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
 import sys
+import time
 
 from aiohttp import web
 
@@ -18,6 +20,19 @@ from console.store import Store
 from console.web import Console, push_app, staff_app
 
 log = logging.getLogger("console")
+
+
+async def purge(store: Store, days: float, stopping: asyncio.Event) -> None:
+    """The retention period, kept at start and every hour after."""
+    while not stopping.is_set():
+        try:
+            purged = await asyncio.to_thread(store.purge, time.time() - days * 86400)
+            if purged:
+                log.info("%d conversations older than %g days purged", purged, days)
+        except Exception as error:  # the database restarting: next hour
+            log.warning("could not purge old conversations (%s)", type(error).__name__)
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(stopping.wait(), 3600)
 
 
 async def serve(settings: Settings) -> None:
@@ -41,8 +56,10 @@ async def serve(settings: Settings) -> None:
         runners.append(runner)
     log.info("console on http://%s:%d, push endpoint on :%d", settings.host, settings.port, settings.push_port)
     reading = asyncio.create_task(reader.run(stopping))
+    purging = asyncio.create_task(purge(store, settings.retention_days, stopping))
     await stopping.wait()
     await reading
+    await purging
     for runner in runners:
         await runner.cleanup()
     await rasa.close()

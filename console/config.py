@@ -31,6 +31,8 @@ class Settings:
         default_factory=lambda: _list(os.environ.get("CONSOLE_PUSH_ORIGINS") or os.environ.get("RASA_CORS_ORIGINS", ""))
     )
     secure_cookie: bool = field(default_factory=lambda: os.environ.get("CONSOLE_SECURE_COOKIE") == "1")
+    # days the console keeps a conversation's row, staff messages, notes and tags after its last change
+    retention_days: float = field(default_factory=lambda: float(os.environ.get("RETENTION_DAYS") or 90))
     session_hours: float = field(default_factory=lambda: float(os.environ.get("CONSOLE_SESSION_HOURS", "12")))
 
     @property

@@ -450,6 +450,26 @@ class Store:
         with self.begin() as db:
             return [dict(row) for row in db.execute(query).mappings().all()]
 
+    # retention -----------------------------------------------------------------------------
+
+    def purge(self, older_than: float) -> int:
+        """Conversations not changed since `older_than` (epoch seconds) leave the store with their
+        staff messages, notes and tags, as Rasa's tracker store drops the conversation itself; the
+        audit keeps who did what, which names no citizen. The number of conversations purged."""
+        with self.begin() as db:
+            old = [
+                int(row[0])
+                for row in db.execute(
+                    sa.select(conversations.c.id).where(conversations.c.updated_at < older_than)
+                ).all()
+            ]
+            for start in range(0, len(old), 500):
+                chunk = old[start : start + 500]
+                for table in (outbox, notes, tags):
+                    db.execute(table.delete().where(table.c.conversation_id.in_(chunk)))
+                db.execute(conversations.delete().where(conversations.c.id.in_(chunk)))
+        return len(old)
+
     # audit ---------------------------------------------------------------------------------
 
     def audit(self, actor: str, action: str, conversation_id: int | None = None, detail: str | None = None) -> None:
