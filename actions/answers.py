@@ -43,6 +43,7 @@ PEOPLE = frozenset(
     + ["sotia", "sotul", "iubita", "iubitul", "невеста", "жених", "жена", "муж", "она", "он", "родом"]
 )
 SERVICE_VERBS = ("regist", "transcr", "recogn", "inregistr", "recuno", "зарегист", "регистр", "призна", "легализ")
+SERVICE_VERBS += ("docum", "acte", "документ", "official", "oficial", "официал")  # "the documents in Moldova"
 FROM = frozenset(["from", "din", "из"])
 CAME_BACK = frozenset(["writing", "write", "scriu", "пишу"]) | frozenset(
     [
@@ -614,7 +615,7 @@ def _home_named(tokens: list[str], localities: Iterable[Locality]) -> str | None
     if lived_in:
         return lived_in[0]
     for position, locality in named:
-        around = tokens[max(0, position - 4) : position] + tokens[position + 1 : position + 3]
+        around = tokens[max(0, position - 6) : position] + tokens[position + 1 : position + 3]
         if not any(word.startswith(EVENT_STEMS) for word in around) and tokens[max(0, position - 1)] not in FROM:
             return locality
     return None
