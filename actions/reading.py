@@ -130,6 +130,8 @@ def read(message: Message, state: State, localities: Iterable[Locality] = ()) ->
     if message.intent == "vague_request":
         return Reading(CLARIFY)
     locality = locality_in(message.text, localities)
+    if locality and state.stage not in (None, Stage.ASKING) and _asks(message):  # "or must we go to Chișinău?"
+        return Reading(FOLLOWUP, message.followup or "ask_office")
     if locality and not (state.stage == Stage.ASKING and state.question is not None):
         return Reading(LOCALITY, locality)
     if message.intent == "out_of_scope":

@@ -412,6 +412,15 @@ def test_after_the_guide_questions_are_about_the_guide() -> None:
     assert r.read(question, guided) == r.Reading(r.FOLLOWUP, "ask_deadline")
 
 
+def test_after_the_guide_a_question_naming_a_town_asks_where_it_is_done() -> None:
+    guided = r.State(stage="feedback", life_event="disability")
+    message = r.Message("unde se face comisia, la noi sau la Chisinau?", "life_event_moving", 0.36)
+    assert r.read(message, guided, LOCALITIES) == r.Reading(r.FOLLOWUP, "ask_office")
+    assert r.read(r.Message("we live in Cahul", "inform_locality", 0.8), guided, LOCALITIES) == r.Reading(
+        r.LOCALITY, "cahul"
+    )
+
+
 def test_two_situations_in_one_message() -> None:
     text = "we got married in Romania and moved to Chișinău"
     message = r.Message(text, "life_event_marriage", 0.63, life_events=("marriage", "moving"))
