@@ -24,23 +24,8 @@ from catalogue_service import schema as catalogue_schema
 from catalogue_service.content import catalogue_files, read_yaml
 from catalogue_service.schema import LANGUAGES, Problem
 
-LIFE_EVENT_IDS = (
-    "birth",
-    "marriage",
-    "divorce",
-    "death",
-    "job-loss",
-    "disability",
-    "retirement",
-    "moving",
-    "property",
-    "identity-documents",
-    "education",
-    "vehicle",
-    "starting-business",
-    "closing-business",
-    "immigration",
-)
+# the contract's life events (ARCHITECTURE.md), as the schema lists them
+LIFE_EVENT_IDS: tuple[str, ...] = tuple(catalogue_schema.schema()["$defs"]["life_event"]["properties"]["id"]["enum"])
 DEFAULT_BBOX = {"min_lat": 45.4, "max_lat": 48.6, "min_lon": 26.6, "max_lon": 30.2}
 KINDS = ("life event", "service", "question", "document", "organisation", "office", "locality", "relation", "place")
 
