@@ -693,8 +693,11 @@ def read_answer(question: Question, text: str, localities: Iterable[Locality] = 
 ECHO_STEM = 6  # letters compared when the question's own words are said back ("intreb" is not "intretinea")
 
 
-def _content_stems(text: str) -> set[str]:
-    return {word[:ECHO_STEM] for word in words(text) if len(word) >= ECHO_STEM}
+def _content_stems(text: str, shortest: int = ECHO_STEM) -> set[str]:
+    return {word[:ECHO_STEM] for word in words(text) if len(word) >= shortest}
+
+
+LABEL_WORD = 5  # a label's own word this long or longer answers ("valid" for "Yes, a valid Moldovan licence")
 
 
 def _echoes(question: Question, tokens: list[str]) -> bool:
@@ -706,9 +709,9 @@ def _echoes(question: Question, tokens: list[str]) -> bool:
 def _by_label_word(question: Question, tokens: list[str]) -> str | None:
     """A word of one option's label that no other option's label (nor the question) has:
     "renting" for "Renting a home", "cooperative" for "Another type of company (…cooperative…)"."""
-    said = {t[:ECHO_STEM] for i, t in enumerate(tokens) if len(t) >= ECHO_STEM and not _negated(tokens, i)}
-    shared = _content_stems(plain(question.text))
-    labels = {option.id: _content_stems(plain(option.label)) for option in question.options}
+    said = {t[:ECHO_STEM] for i, t in enumerate(tokens) if len(t) >= LABEL_WORD and not _negated(tokens, i)}
+    shared = _content_stems(plain(question.text), LABEL_WORD)
+    labels = {option.id: _content_stems(plain(option.label), LABEL_WORD) for option in question.options}
     found = set()
     for option_id, stems in labels.items():
         others = set().union(*(s for other, s in labels.items() if other != option_id))
