@@ -328,7 +328,7 @@ def staff_app(console: Console) -> web.Application:
             known=known,
             event_title=event_title,
             answered=answered,
-            problem=problem or request.query.get("problem"),
+            problems=[text for text in (request.query.get("problem"), problem) if text],
             colleagues=colleagues,
             history=history,
             notes=staff_notes,

@@ -500,7 +500,7 @@ def test_a_citizen_in_the_widget_and_an_agent_in_the_console(helpdesk: Helpdesk,
             browser.close()
 
 
-def test_the_console_restarted_in_the_middle_of_a_takeover(helpdesk: Helpdesk) -> None:
+def test_the_console_and_rasa_restarted_in_the_middle_of_a_takeover(helpdesk: Helpdesk) -> None:
     ana = helpdesk.staff("ana")
     citizen = web_id()
     conversation = hand_over(helpdesk, ana, citizen)
@@ -514,8 +514,18 @@ def test_the_console_restarted_in_the_middle_of_a_takeover(helpdesk: Helpdesk) -
     said = wait_for(lambda: [m for m in ana.conversation(conversation)["messages"] if m["from"] == "citizen"])
     assert said[-1]["text"] == "I am still here"
     ana.post(f"/c/{conversation}/reply", text="Thank you for waiting.")
+
+    rasa = helpdesk.servers[2]
+    rasa.stop()  # Rasa restarts: the pause is in the conversation's tracker, the console's state in its store
+    problem = ana.get(ana.post(f"/c/{conversation}/reply", text="Are you there?").headers["Location"]).text
+    assert "Not sent" in problem  # said plainly, and nothing queued that the transcript would miss
+    rasa.start(timeout=180)
+    assert helpdesk.tracker(citizen)["paused"] is True
+    assert helpdesk.say(citizen, "Yes, still here") == []
+    wait_for(lambda: [m for m in ana.conversation(conversation)["messages"] if m["text"] == "Yes, still here"])
     assert [m["text"] for m in helpdesk.pushed(citizen)] == ["One moment, please.", "Thank you for waiting."]
     ana.post(f"/c/{conversation}/handback")
+    assert helpdesk.say(citizen, "I need a passport"), "the assistant answers again"
 
 
 def test_a_takeover_on_telegram_through_the_bridge(helpdesk: Helpdesk, tmp_path: Path) -> None:
