@@ -486,7 +486,9 @@ def counted_fact(text: str, question: Question) -> str | None:
             continue
         around = tokens[max(0, index - 1) : index] + tokens[index + 1 : index + 3]
         given_unit = unit_next_to(tokens, index)
-        if given_unit is not None and asked_unit is not None:
+        if _multiplier(tokens, index) > 1:  # an amount: "оборот миллиона два в год"
+            counts.append(value * _multiplier(tokens, index))
+        elif given_unit is not None and asked_unit is not None:
             counts.append(value * given_unit / asked_unit)
         elif given_unit is None and asked_unit is None and {stem(word) for word in around} & asked_words:
             counts.append(value)
@@ -600,9 +602,9 @@ def localities_named(tokens: list[str], localities: Iterable[Locality]) -> list[
 
 
 EVENT_STEMS = (
-    ("born", "birth", "died", "passed", "marri", "marry", "wedding", "hospital", "maternit", "accident")
-    + ("nascut", "murit", "decedat", "casator", "nunt", "spital", "maternitat")
-    + ("родил", "умер", "скончал", "погиб", "больниц", "роддом", "свадьб", "распис", "жени", "авари")
+    ("born", "birth", "died", "passed", "marri", "marry", "wedding", "hospital", "maternit", "accident", "build")
+    + ("nascut", "murit", "decedat", "casator", "nunt", "spital", "maternitat", "constru")
+    + ("родил", "умер", "скончал", "погиб", "больниц", "роддом", "свадьб", "распис", "жени", "авари", "постро", "строи")
 )
 
 
@@ -636,7 +638,8 @@ def _lives_at(tokens: list[str], position: int) -> bool:
     while before >= 0 and tokens[before] in FILLERS:  # "мы сами тоже из Сорок"
         before -= 1
     from_us = position >= 2 and tokens[position - 1] in FROM and before >= 0 and tokens[before] in US
-    return from_us or bool(set(tokens[max(0, position - 4) : position]) & LIVE)
+    in_us = position >= 2 and tokens[position - 1] in LOCATIVES and tokens[position - 2] in US  # "мы в Чимишлии"
+    return from_us or in_us or bool(set(tokens[max(0, position - 4) : position]) & LIVE)
 
 
 GENERIC_PLACE_WORDS = frozenset(
