@@ -319,6 +319,10 @@ def test_a_takeover_from_handover_to_hand_back(helpdesk: Helpdesk) -> None:
     claims = [r for r in helpdesk_audit(helpdesk, conversation) if r == "claimed"]
     assert claims == ["claimed"]
     me, other = (ana, bob) if holder == "ana" else (bob, ana)
+    assert conversation in [r["id"] for r in me.inbox("mine")["rows"]]
+    assert conversation not in [r["id"] for r in other.inbox("mine")["rows"]]
+    assert conversation in [r["id"] for r in other.inbox("open")["rows"]]
+    assert conversation not in [r["id"] for r in other.inbox("waiting")["rows"]]
     assert "Already taken by" in other.get(other.post(f"/c/{conversation}/claim").headers["Location"]).text
     assert helpdesk.tracker(citizen)["paused"] is True
 
@@ -446,6 +450,7 @@ def test_a_citizen_in_the_widget_and_an_agent_in_the_console(helpdesk: Helpdesk,
             agent = browser.new_context(bypass_csp=True).new_page()  # bypass: axe is injected inline
 
             agent.goto(helpdesk.console_url + "/")
+            assert axe_serious(agent) == []  # the sign-in page
             agent.get_by_label("Account").fill("ana")
             agent.get_by_label("Password").fill(PASSWORDS["ana"])
             agent.get_by_role("button", name="Sign in").click()
@@ -464,8 +469,12 @@ def test_a_citizen_in_the_widget_and_an_agent_in_the_console(helpdesk: Helpdesk,
 
             expect(rows).to_have_count(before + 1, timeout=10000)  # arrived without a reload
             expect(agent).to_have_title(re.compile(r"^\(\d+\) Inbox"))
-            rows.last.get_by_role("link").click()
-            agent.get_by_role("button", name="Claim").click()
+            rows.last.get_by_role("link").focus()  # the keyboard alone: a link, then the Claim button
+            agent.keyboard.press("Enter")
+            claim = agent.get_by_role("button", name="Claim")
+            claim.focus()
+            agent.keyboard.press("Enter")
+            expect(agent.get_by_label("Reply to the citizen")).to_be_visible()
             agent.get_by_label("Reply to the citizen").fill("Hello, I am Ana. How can I help?")
             agent.get_by_role("button", name="Send").click()
 
@@ -496,6 +505,10 @@ def test_a_citizen_in_the_widget_and_an_agent_in_the_console(helpdesk: Helpdesk,
             field.press("Enter")
             expect(widget.locator(".msg.bot")).not_to_have_count(after_notice, timeout=20000)  # the assistant again
             expect(widget.locator(".msg.staff")).to_have_count(2)
+
+            for path in ("/search?text=passport", "/assist?situation=I+lost+my+passport"):  # the other pages
+                agent.goto(helpdesk.console_url + path)
+                assert axe_serious(agent) == [], path
         finally:
             browser.close()
 
