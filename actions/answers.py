@@ -23,7 +23,7 @@ YES_WORDS = frozenset(
     + ["da", "desigur", "sigur", "bineinteles", "corect", "exact", "evident", "normal", "firește", "fireste"]
     + ["да", "ага", "угу", "конечно", "верно", "точно", "разумеется", "естественно", "безусловно", "есть", "имеется"]
 )
-NO_WORDS = frozenset(["no", "nope", "nah", "nu", "нет", "неа"])
+NO_WORDS = frozenset(["no", "nope", "nah", "none", "nu", "нет", "неа", "не"])
 # Words that turn the next few words around: "not abroad", "nu suntem", "не за границей", "didn't".
 NEGATORS = frozenset(
     ["not", "no", "never", "without", "dont", "didnt", "doesnt", "isnt", "arent", "wasnt", "werent"]
@@ -465,8 +465,25 @@ def _counted(question: Question, text: str) -> str | None:
     if question.at_least is not None:
         return "yes" if numbers[0] >= question.at_least else "no"
     if question.under is not None:
-        return "yes" if any(n < question.under for n in numbers) else "no"
+        return _under(question.under, words(text))
     return None
+
+
+def _under(limit: float, tokens: list[str]) -> str | None:
+    """yes if a child's age given is under `limit` ("boys 7 and 12", "7 ani", "she is 4"), no if
+    every age is not; yes for children counted without ages ("двое школьников", "трое"); else None
+    ("it was only the two of us")."""
+    ages = children_ages(tokens) + [
+        number
+        for i, t in enumerate(tokens)
+        if (number := _number(t)) is not None and (unit_next_to(tokens, i) or (i and tokens[i - 1] in IS))
+    ]
+    if ages:
+        return "yes" if any(age < limit for age in ages) else "no"
+    counted = any(
+        _number(t) is not None and set(tokens[i + 1 : i + 3]) & (CHILD_WORDS | PUPILS) for i, t in enumerate(tokens)
+    )
+    return "yes" if counted or (len(tokens) == 1 and _number(tokens[0]) is not None) else None
 
 
 def counted_fact(text: str, question: Question) -> str | None:
@@ -519,6 +536,7 @@ AGE_BEFORE = frozenset(
 COUNTED_AFTER = frozenset(["de", "of", "стажа", "стаж", "работы"])  # "am 35 de ani de stagiu" counts work
 
 
+PUPILS = frozenset(["pupils", "schoolkids", "elevi", "школьника", "школьников", "школьницы"])
 CHILD_WORDS = frozenset(
     ["son", "daughter", "boy", "boys", "girl", "girls", "child", "kid", "kids", "children", "baby", "twins"]
     + ["baiat", "baiatul", "baiet", "fata", "fetita", "fiica", "fiicei", "fiul", "fiului", "copil", "copilul", "copii"]
@@ -534,6 +552,8 @@ def children_ages(tokens: list[str]) -> list[float]:
         value = _number(token)
         near = tokens[max(0, index - 6) : index] + tokens[index + 1 : index + 5]  # "my 8 year old daughter"
         if value is None or value > 120 or not set(near) & CHILD_WORDS:
+            continue
+        if set(tokens[index + 1 : index + 2]) & (CHILD_WORDS | PUPILS):  # "two boys": how many, not how old
             continue
         ages.append(value / 12 if unit_next_to(tokens, index) == 1.0 else value)
     return ages
@@ -660,7 +680,22 @@ def _place_option(question: Question, place: str) -> str | None:
 
 
 def read_answer(question: Question, text: str, localities: Iterable[Locality] = ()) -> str | None:
-    """The citizen's answer to `question` (an option id, a locality id, or "?"), or None if it is none."""
+    """The citizen's answer to `question` (an option id, a locality id, or "?"), or None if it is none.
+    A corrected answer counts as corrected: "no... wait, yes", "nu, stai, da", "нет, стоп. да"."""
+    corrected = CORRECTION.split(text)
+    if len(corrected) > 1 and words(corrected[-1]):
+        answer = _read_answer(question, corrected[-1], localities)
+        if answer is not None:
+            return answer
+    return _read_answer(question, text, localities)
+
+
+CORRECTION = re.compile(
+    r"\b(?:wait|no wait|i mean|stai|adica|adică|de fapt|стоп|вернее|точнее|то есть)\b[\s,.!—–-]*", re.IGNORECASE
+)
+
+
+def _read_answer(question: Question, text: str, localities: Iterable[Locality] = ()) -> str | None:
     if dont_know(text):
         return UNKNOWN
     if question.type == "locality":

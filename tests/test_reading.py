@@ -370,6 +370,26 @@ def test_where_the_citizen_writes_from_or_comes_from() -> None:
     assert facts_in([PERSON], "băiatul meu de 22 de ani are autism") == {"person": "adult"}
 
 
+MINORS = Question(
+    "minors",
+    "yes_no",
+    "Do you have children under 18?",
+    (Option("yes", "Yes", None), Option("no", "No", None)),
+    (),
+    under=18,
+)
+
+
+def test_a_corrected_answer_counts_as_corrected_and_ages_are_not_any_number() -> None:
+    assert read_answer(MARRIED, "nu... stai, da, ne-am inregistrat in decembrie") == "married"
+    assert read_answer(CONTRIBUTIONS, "нет, стоп. да, стажа у меня 20 лет") == "yes"
+    assert read_answer(MINORS, "No, our children are grown up. It was only the two of us.") == "no"
+    assert read_answer(MINORS, "двое школьников") == "yes"
+    assert read_answer(MINORS, "she is 4") == "yes"
+    assert read_answer(MINORS, "two boys, 19 and 22") == "no"
+    assert read_answer(MINORS, "none") == "no"
+
+
 def asking(question: Question = ABROAD, event: str = "birth") -> r.State:
     return r.State(stage="asking", life_event=event, question=question)
 
