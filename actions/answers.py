@@ -42,8 +42,8 @@ PEOPLE = frozenset(
     ["fiance", "fiancee", "wife", "husband", "girlfriend", "boyfriend", "is", "e", "este", "logodnica", "logodnicul"]
     + ["sotia", "sotul", "iubita", "iubitul", "невеста", "жених", "жена", "муж", "она", "он", "родом"]
 )
-SERVICE_VERBS = ("regist", "transcr", "recogn", "inregistr", "recuno", "зарегист", "регистр", "призна", "легализ")
-SERVICE_VERBS += ("docum", "acte", "документ", "official", "oficial", "официал")  # "the documents in Moldova"
+SERVICE_VERBS: tuple[str, ...] = ("regist", "transcr", "recogn", "inregistr", "recuno", "зарегист", "регистр")
+SERVICE_VERBS += ("призна", "легализ", "docum", "acte", "документ", "official", "oficial", "официал")
 FROM = frozenset(["from", "din", "из"])
 CAME_BACK = frozenset(["writing", "write", "scriu", "пишу"]) | frozenset(
     [
@@ -541,6 +541,7 @@ CHILD_WORDS = frozenset(
     ["son", "daughter", "boy", "boys", "girl", "girls", "child", "kid", "kids", "children", "baby", "twins"]
     + ["baiat", "baiatul", "baiet", "fata", "fetita", "fiica", "fiicei", "fiul", "fiului", "copil", "copilul", "copii"]
     + ["сын", "сыну", "сына", "дочь", "дочка", "дочке", "дочери", "ребенок", "ребенку", "мальчик", "девочка", "дети"]
+    + ["детей", "малых", "малышей", "детишек"]
 )
 
 
@@ -682,6 +683,9 @@ def _place_option(question: Question, place: str) -> str | None:
 def read_answer(question: Question, text: str, localities: Iterable[Locality] = ()) -> str | None:
     """The citizen's answer to `question` (an option id, a locality id, or "?"), or None if it is none.
     A corrected answer counts as corrected: "no... wait, yes", "nu, stai, da", "нет, стоп. да"."""
+    concluded = CONCLUSION.search(text)  # "we had a car, but we sold it, so no"
+    if concluded and question.type == "yes_no":
+        return "yes" if concluded.group(1).lower() in YES_WORDS else "no"
     corrected = CORRECTION.split(text)
     if len(corrected) > 1 and words(corrected[-1]):
         answer = _read_answer(question, corrected[-1], localities)
@@ -690,6 +694,7 @@ def read_answer(question: Question, text: str, localities: Iterable[Locality] = 
     return _read_answer(question, text, localities)
 
 
+CONCLUSION = re.compile(r"\b(?:so|deci|так что|значит)[\s,]+(yes|no|da|nu|да|нет)\W*$", re.IGNORECASE)
 CORRECTION = re.compile(
     r"\b(?:wait|no wait|i mean|stai|adica|adică|de fapt|стоп|вернее|точнее|то есть)\b[\s,.!—–-]*", re.IGNORECASE
 )

@@ -122,8 +122,9 @@ def walk_to_guide(state: dict[str, Any], answers: list[tuple[str, str]]) -> tupl
 
 
 def test_answers_lead_to_a_personal_guide(live: Server) -> None:
-    state, _ = run(ActionRespond(), tracker("my wife gave birth in Cahul", "life_event_birth"))
+    state, _ = run(ActionRespond(), tracker("our baby was born in Cahul", "life_event_birth"))
     assert state["answers"]["birth_born_abroad"] == "no"  # born in a Moldovan town: not asked
+    assert "locality" not in state["answers"]  # where it happened, not (yet) where they live
     assert state["pending_question"] == "birth_parents_married"
     pressed = '/choose{"option": "married"}'
     changes, _ = run(
@@ -131,6 +132,9 @@ def test_answers_lead_to_a_personal_guide(live: Server) -> None:
     )
     state = after(state, changes)
     changes, messages = run(ActionRespond(), tracker("da", "affirm", state))
+    state = after(state, changes)
+    assert state["pending_question"] == "locality"
+    changes, messages = run(ActionRespond(), tracker("we live in Cahul too", "inform_locality", state))
     state = after(state, changes)
     assert state["stage"] == "feedback"
     guide = texts(messages)

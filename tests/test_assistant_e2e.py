@@ -27,7 +27,13 @@ def answer_until_guide(assistant: Stack, sender: str, replies: list[dict[str, An
 
 CONVERSATIONS = [
     ("en", "Hi. My dad passed away yesterday in Bălți, what do I do?", "I understand", "Checklist", "Bălți"),
-    ("ro", "Bună ziua, soția a născut ieri o fetiță la Cahul. Ce acte trebuie să fac?", "Am înțeles", "Lista", "Cahul"),
+    (
+        "ro",
+        "Bună ziua, soția a născut ieri o fetiță, locuim la Cahul. Ce acte trebuie să fac?",
+        "Am înțeles",
+        "Lista",
+        "Cahul",
+    ),
     ("ru", "Здравствуйте. Я потерял работу, живу в Кагуле. Что делать?", "Понятно", "Список", "Кагул"),
 ]
 
@@ -73,7 +79,7 @@ def test_handover_gives_the_helpdesk(assistant: Stack) -> None:
 
 def test_a_catalogue_outage_mid_conversation(assistant: Stack) -> None:
     before, sender, new, after_id = (f"web-{uuid.uuid4().hex}" for _ in range(4))
-    opening = "Bună ziua, soția a născut ieri o fetiță la Cahul. Ce acte trebuie să fac?"
+    opening = "Bună ziua, soția a născut ieri o fetiță, locuim la Cahul. Ce acte trebuie să fac?"
     answer_until_guide(assistant, before, assistant.say(before, opening))
     assistant.catalogue.stop()
     try:
