@@ -174,7 +174,18 @@ class OwnedInput(InputChannel):
                 return response.json([{"recipient_id": sender, "text": phrase("too_long", metadata, text)}])
             collector = CollectingOutputChannel()
             message = UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata)
-            await on_new_message(message)  # Rasa gives it a message_id; roll_back checks it is still the last
+            try:
+                await on_new_message(message)  # Rasa gives it a message_id; roll_back checks it is still the last
+            except Exception as failure:  # the conversations' database (or the lock store) failed: nothing was kept
+                log.warning(
+                    "%s: the turn failed (%s): the citizen asked to write again", self.name(), type(failure).__name__
+                )
+                reply = [{"recipient_id": sender, "text": phrase("unavailable", metadata, text)}]
+                return response.json(reply, status=503, headers={"Retry-After": "60"})
+            if _unsaved(request.app.ctx.agent, sender):  # the database failed: the turn was not kept
+                log.warning("%s: the turn could not be saved: the citizen asked to write again", self.name())
+                reply = [{"recipient_id": sender, "text": phrase("unavailable", metadata, text)}]
+                return response.json(reply, status=503, headers={"Retry-After": "60"})
             if not collector.messages:
                 language = await roll_back(request.app.ctx.agent, sender, message.message_id)
                 if language is not None:  # not paused: the assistant could not answer
@@ -193,6 +204,13 @@ class OwnedInput(InputChannel):
             if forwarded:
                 return forwarded
         return request.ip or "?"
+
+
+def _unsaved(agent: Agent, sender: str) -> bool:
+    """Whether the turn just handled could not be saved (see SQLiteTrackerStore.unsaved; Rasa wraps
+    the store in its fail-safe, which hides the failure)."""
+    store = getattr(agent.tracker_store, "_tracker_store", agent.tracker_store)
+    return bool(getattr(store, "unsaved", lambda _: False)(sender))
 
 
 async def roll_back(agent: Agent, sender: str, message_id: str) -> str | None:

@@ -102,6 +102,7 @@ class SQLiteTrackerStore(SQLTrackerStore):
         self._next_purge = 0.0
         self._cache: OrderedDict[str, _Cached] = OrderedDict()
         self._lock = threading.Lock()
+        self._unsaved: set[str] = set()  # conversations whose last turn could not be saved
         self._local = threading.local()
         self.path = db
         self.cache_size = int(cache_size)
@@ -168,6 +169,16 @@ class SQLiteTrackerStore(SQLTrackerStore):
             while len(self._cache) > self.cache_size:
                 self._cache.popitem(last=False)
 
+    def unsaved(self, sender_id: str) -> bool:
+        """Whether the conversation's last turn could not be saved (once: the flag is cleared). Rasa
+        wraps every tracker store in a fail-safe that logs a failed save and keeps the turn in memory
+        only; the channel asks this to tell the citizen to write again instead."""
+        with self._lock:
+            if sender_id in self._unsaved:
+                self._unsaved.discard(sender_id)
+                return True
+        return False
+
     def _forget(self, sender_id: str) -> None:
         with self._lock:
             self._cache.pop(sender_id, None)
@@ -206,7 +217,13 @@ class SQLiteTrackerStore(SQLTrackerStore):
         if self.event_broker is not None:
             await self._stream_new_events(self.event_broker, new_events, sender_id)
         if new_events:
-            db.execute("BEGIN IMMEDIATE")
+            try:
+                db.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError:  # locked or unreadable: Rasa's fail-safe keeps it in memory only
+                self._forget(sender_id)  # the cached tracker holds the turn that was not kept
+                with self._lock:
+                    self._unsaved.add(sender_id)
+                raise
             try:
                 db.executemany(_INSERT, [_row(sender_id, item) for item in new_events])
                 last_id = db.execute("SELECT max(id) FROM events WHERE sender_id = ?", (sender_id,)).fetchone()[0]
@@ -214,6 +231,8 @@ class SQLiteTrackerStore(SQLTrackerStore):
             except BaseException:
                 db.execute("ROLLBACK")
                 self._forget(sender_id)
+                with self._lock:
+                    self._unsaved.add(sender_id)
                 raise
         self._remember(tracker, last_id)
         logger.debug("Stored %d new events of a conversation", len(new_events))

@@ -188,3 +188,29 @@ def test_the_citizen_can_forget_their_conversation(assistant: Stack) -> None:
     assert reply.status_code == 200 and reply.json() == {"forgotten": True}
     assert not [e for e in tracker_events(assistant, sender) if e["event"] == "user"], "nothing said is left"
     assert [e["text"] for e in tracker_events(assistant, other) if e["event"] == "user"], "only that one is gone"
+
+
+def test_while_the_database_is_locked_the_citizen_is_asked_to_write_again_and_nothing_is_half_kept(
+    assistant: Stack,
+) -> None:
+    """Another process holds the conversations' database (a backup, a migration, a database that is
+    restarting): the turn cannot be saved, the citizen is asked to write again (503, so the Telegram
+    bridge delivers it again later), and the next message after the database is back is answered
+    as if the failed one had never been sent."""
+    import sqlite3
+
+    sender = f"web-{uuid.uuid4().hex}"
+    assistant.say(sender, "my father died")
+    before = tracker_events(assistant, sender)
+    holder = sqlite3.connect(assistant.tmp / "tracker.db", timeout=1, isolation_level=None)
+    try:
+        holder.execute("BEGIN EXCLUSIVE")
+        reply = post(assistant, "/webhooks/rest/webhook", {"sender": sender, "message": "no, at home"})
+        assert reply.status_code == 503 and reply.headers.get("Retry-After")
+        assert "write again" in reply.json()[0]["text"]
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert tracker_events(assistant, sender) == before  # nothing of the failed turn was kept
+    answered = assistant.say(sender, "no, at home")
+    assert answered and all("write again" not in (m.get("text") or "") for m in answered)
