@@ -50,9 +50,9 @@ async def serve(settings: Settings) -> None:
         (push_app(console), settings.push_port, False),
     ):
         # the push endpoint's paths hold citizens' secret ids: no access log for it
-        runner = web.AppRunner(app, access_log=log if access else None, handle_signals=False)
+        runner = web.AppRunner(app, access_log=log if access else None, handle_signals=False, shutdown_timeout=2.0)
         await runner.setup()
-        await web.TCPSite(runner, settings.host, port, shutdown_timeout=2.0).start()
+        await web.TCPSite(runner, settings.host, port).start()
         runners.append(runner)
     log.info("console on http://%s:%d, push endpoint on :%d", settings.host, settings.port, settings.push_port)
     reading = asyncio.create_task(reader.run(stopping))

@@ -10,6 +10,7 @@ second because each stream also looks at the store's change mark once a second.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import re
@@ -274,14 +275,15 @@ def staff_app(console: Console) -> web.Application:
         seen = console.changes.version
         ends = time.monotonic() + STREAM_LIFETIME
         await response.write(b"retry: 1000\n\n")
-        while not console.stopping.is_set() and time.monotonic() < ends:
-            seen = await console.changes.wait(seen, 1.0)
-            now_mark = await console.db(console.store.changed)
-            if now_mark != mark:
-                mark = now_mark
-                await response.write(b"event: change\ndata: {}\n\n")
-            else:
-                await response.write(b": still here\n\n")
+        with contextlib.suppress(ConnectionResetError):  # the page went away
+            while not console.stopping.is_set() and time.monotonic() < ends:
+                seen = await console.changes.wait(seen, 1.0)
+                now_mark = await console.db(console.store.changed)
+                if now_mark != mark:
+                    mark = now_mark
+                    await response.write(b"event: change\ndata: {}\n\n")
+                else:
+                    await response.write(b": still here\n\n")
         return response
 
     async def load(request: web.Request) -> dict[str, Any] | None:
@@ -652,17 +654,18 @@ def push_app(console: Console) -> web.Application:
         seen = console.changes.version
         ends = time.monotonic() + STREAM_LIFETIME
         idle = 0.0
-        while not console.stopping.is_set() and time.monotonic() < ends:
-            for message in await console.db(console.store.messages_for, sender, after):
-                after = message["id"]
-                data = json.dumps(shown(message), ensure_ascii=False)
-                await response.write(f"id: {after}\nevent: message\ndata: {data}\n\n".encode())
-                idle = 0.0
-            seen = await console.changes.wait(seen, 1.0)
-            idle += 1.0
-            if idle >= 15:
-                await response.write(b": still here\n\n")
-                idle = 0.0
+        with contextlib.suppress(ConnectionResetError):  # the widget closed or the page went away
+            while not console.stopping.is_set() and time.monotonic() < ends:
+                for message in await console.db(console.store.messages_for, sender, after):
+                    after = message["id"]
+                    data = json.dumps(shown(message), ensure_ascii=False)
+                    await response.write(f"id: {after}\nevent: message\ndata: {data}\n\n".encode())
+                    idle = 0.0
+                seen = await console.changes.wait(seen, 1.0)
+                idle += 1.0
+                if idle >= 15:
+                    await response.write(b": still here\n\n")
+                    idle = 0.0
         return response
 
     async def bridge_messages(request: web.Request) -> web.Response:

@@ -61,6 +61,7 @@ class Helpdesk:
     push_url: str
     site_origin: str
     servers: list[Server]
+    catalogue_url: str
 
     @property
     def console(self) -> Server:
@@ -170,6 +171,7 @@ def helpdesk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Helpdesk]:
             f"http://127.0.0.1:{ports['push']}",
             site_origin,
             servers,
+            catalogue_url,
         )
     finally:
         for server in reversed(servers):
@@ -683,3 +685,22 @@ def test_assist_mode_gives_the_assistants_guide_in_the_citizens_language(helpdes
     assert "sent_guide" not in ana.get(f"/c/{conversation}").text  # the audit is for supervisors
     sue = helpdesk.staff("sue")
     assert "sent_guide" in sue.get(f"/c/{conversation}").text
+
+
+def test_outside_the_helpdesks_hours_the_citizen_is_told_when_a_person_answers(
+    helpdesk: Helpdesk, tmp_path: Path
+) -> None:
+    import datetime as dt
+
+    from actions.handover import HELPDESK_TIME, next_opening
+    from catalogue_client import Catalogue
+
+    ana = helpdesk.staff("ana")
+    citizen = web_id()
+    before = {row["id"] for row in ana.inbox("open")["rows"]}
+    said = " ".join(str(reply.get("text")) for reply in helpdesk.say(citizen, "I want to talk to a person"))
+    helpdesk_hours = Catalogue(helpdesk.catalogue_url, cache_path=tmp_path / "cache").helpdesk()
+    closed = next_opening(helpdesk_hours.organisation.offices[0].opening_hours, dt.datetime.now(HELPDESK_TIME))
+    assert ("The helpdesk is closed now" in said) == (closed is not None), said
+    rows = wait_for(lambda: [r for r in ana.inbox("waiting")["rows"] if r["id"] not in before])
+    assert len(rows) == 1  # in the queue whatever the hour; a later reply reaches the widget (push catch-up)
