@@ -3,8 +3,8 @@
 Per language: conversation success (life event right and held, guide reached, every answer stored
 as expected, no fact asked twice, a question after the guide answered without restarting) and
 answer accuracy must stay at or above the floors below. The floors are what this code reaches
-today (docs/dialogue.md), not yet the 90% / 95% the dialogue issue asks for. The development set
-(tests/dialogue/*.yml) is for finding what breaks: `make dialogue-dev`.
+today (docs/dialogue.md), not yet the 90% / 95% the dialogue issue asks for. The development sets
+(tests/dialogue/*.yml and tests/dialogue/extra*/) are for finding what breaks: `make dialogue-dev`.
 """
 
 from __future__ import annotations
@@ -16,10 +16,11 @@ import pytest
 from tests.conftest import RASA_API_TOKEN, ROOT, Stack
 from tests.dialogue_harness import HELDOUT, Client, Report, evaluate
 
-# Measured on 2026-11-29: success en 75.6%, ro 77.8%, ru 68.9%; answers en 88.3%, ro 87.1%, ru 85.1%
-# (the code before this work: 4.4%, 0%, 0%; 23.9%, 14.5%, 25.0%). A few points of margin, no more.
-MIN_SUCCESS = {"en": 0.70, "ro": 0.72, "ru": 0.64}
-MIN_ANSWER_ACCURACY = {"en": 0.85, "ro": 0.84, "ru": 0.82}
+# Measured on 2026-11-29 (end of the second session): success en 86.7%, ro 86.7%, ru 80.0%; answers en
+# 90.4%, ro 89.8%, ru 88.8% (first session: 75.6%, 77.8%, 68.9%; 88.3%, 87.1%, 85.1%; the code before the
+# dialogue work: 4.4%, 0%, 0%; 23.9%, 14.5%, 25.0%). A few points of margin, no more.
+MIN_SUCCESS = {"en": 0.84, "ro": 0.84, "ru": 0.77}
+MIN_ANSWER_ACCURACY = {"en": 0.88, "ro": 0.87, "ru": 0.86}
 REPORT = ROOT / "build" / "reports" / "dialogue.md"
 
 
