@@ -80,7 +80,7 @@ conversation-tests: $(MODEL)
 
 # the typed development conversations (tests/dialogue/), each failure with what went wrong
 dialogue-dev: setup $(MODEL)
-	$(PY) -m tests.dialogue_harness --start
+	for set in "" --extra --extra2 --extra3 --extra4; do $(PY) -m tests.dialogue_harness --start $$set || exit 1; done
 
 pytest: setup $(MODEL)
 	$(PY) -m pytest -q
