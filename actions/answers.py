@@ -33,6 +33,7 @@ NEGATORS = frozenset(
 LIVE = frozenset(
     ["live", "living", "lives", "reside", "im", "locuiesc", "locuim", "locuieste", "traim", "traiesc", "stau", "stam"]
     + ["живу", "живем", "живет", "проживаю", "проживаем", "прописан", "прописана", "прописаны"]
+    + ["home", "acasa", "себя", "дома"]  # "у себя в селе", "acasă la Cahul"
 )
 FILLERS = frozenset(["are", "is", "also", "too", "originally", "tot", "тоже", "сами", "родом"])
 US = frozenset(["we", "were", "im", "am", "sunt", "suntem", "мы", "я"])  # "suntem din Orhei"
@@ -644,6 +645,14 @@ def _home_named(tokens: list[str], localities: Iterable[Locality]) -> str | None
     return None
 
 
+def _lived_in(tokens: list[str], localities: Iterable[Locality]) -> str | None:
+    """The town an answer to another question says the citizen lives in ("…and we live in Hîncești
+    too"): only when it says so."""
+    return next(
+        (locality for position, locality in localities_named(tokens, localities) if _lives_at(tokens, position)), None
+    )
+
+
 def _happened_in_moldova(tokens: list[str], localities: Iterable[Locality]) -> bool:
     """Whether a Moldovan town is named as where something happened ("born in Bălți"), not as
     where the citizen lives ("we live in Ialoveni")."""
@@ -660,7 +669,8 @@ def _lives_at(tokens: list[str], position: int) -> bool:
         before -= 1
     from_us = position >= 2 and tokens[position - 1] in FROM and before >= 0 and tokens[before] in US
     in_us = position >= 2 and tokens[position - 1] in LOCATIVES and tokens[position - 2] in US  # "мы в Чимишлии"
-    return from_us or in_us or bool(set(tokens[max(0, position - 4) : position]) & LIVE)
+    after = tokens[position + 1 : position + 2]  # "noi tot in Hîncești stăm", "в Кагуле живем"
+    return from_us or in_us or bool(set(tokens[max(0, position - 4) : position] + after) & LIVE)
 
 
 GENERIC_PLACE_WORDS = frozenset(
@@ -777,7 +787,7 @@ def facts_in(
     """
     tokens = _tokens(text)
     related = {r.id for r in relations if any(phrase_in(word, text) for word in r.keywords)}
-    locality = _home_named(tokens, localities) if places else None
+    locality = _home_named(tokens, localities) if places else _lived_in(tokens, localities)
     answers: dict[str, str] = {}
     for question in questions:
         if question.type == "locality":

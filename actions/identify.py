@@ -21,7 +21,8 @@ MAX_SUGGESTIONS = 3
 
 async def take_facts(turn: Turn, event: LifeEvent, localities: list[Locality], places: bool = True) -> None:
     """Whatever the message says that answers a question of `event` not answered yet; `places`:
-    whether a town or a country named counts (not in an answer to another question)."""
+    whether a town or a country named counts (in an answer to another question only the town the
+    citizen says they live in)."""
     relations = await call(catalogue().relations, lang=turn.lang)
     open_questions = [q for q in event.questions if q.id not in turn.answers]
     given = facts_in(open_questions, turn.text, relations, localities, places)
