@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from actions.guidance import guide_messages, next_question
+from actions.guidance import costs_text, document_lines, guide_messages, hours_text, next_question
 from actions.language import detect
 from actions.state import UNKNOWN
 from catalogue_client import Catalogue, LifeEvent, Office, Question
@@ -90,3 +90,33 @@ def step(catalogue: Catalogue, event_id: str, lang: str, answers: dict[str, str]
     event = catalogue.life_event(event_id, lang=lang)
     result.guide = guide_messages(event, answers, nearest_offices(catalogue, answers.get("locality"), lang), lang)
     return result
+
+
+def facts(catalogue: Catalogue, query: str, lang: str, limit: int = 5) -> list[tuple[str, list[str]]]:
+    """Catalogue facts to insert in a reply, in the citizen's language: for each hit of a search
+    (services, organisations, life events) its title and a few sentences worth sending as they are."""
+    found: list[tuple[str, list[str]]] = []
+    for hit in catalogue.search(query, lang=lang, limit=limit):
+        lines: list[str] = []
+        if hit.type == "service":
+            service = catalogue.service(hit.id, lang=lang)
+            lines.append(f"{service.title}: {service.description}")
+            if service.costs:
+                lines.append(f"{service.title}: {costs_text(service, lang)}")
+            documents = document_lines(service, {}, lang)
+            if documents:
+                lines.append(f"{service.title}:\n" + "\n".join(documents))
+            if service.deadline:
+                lines.append(f"{service.title}: {service.deadline}")
+            if service.online_url:
+                lines.append(f"{service.title}: {service.online_url}")
+        elif hit.type == "organisation":
+            org = catalogue.organisation(hit.id, lang=lang)
+            contacts = [org.name, *(value for value in (org.phone, org.email, org.website) if value)]
+            lines.append(", ".join(contacts))
+            for office in org.offices[:3]:
+                lines.append(f"{office.name}: {office.address}. {hours_text(office.opening_hours, lang)}".strip())
+        else:
+            lines.append(f"{hit.title}: {hit.description or ''}".strip())
+        found.append((hit.title, lines))
+    return found

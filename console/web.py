@@ -313,6 +313,13 @@ def staff_app(console: Console) -> web.Application:
                 event_title, answered = event.title, answers_in_words(event, known.get("answers") or {})
             except CatalogueError:
                 answered = [(question, str(answer)) for question, answer in (known.get("answers") or {}).items()]
+        search = request.query.get("q", "").strip()[:200]
+        found: list[tuple[str, list[str]]] = []
+        if search:
+            try:
+                found = await asyncio.to_thread(assist.facts, console.catalogue, search, row["language"])
+            except CatalogueError as error:
+                problem = f"The catalogue could not answer ({type(error).__name__})."
         colleagues = [a for a in await console.db(console.store.accounts) if a.active and a.name != account.name]
         history = await console.db(console.store.audit_rows, row["id"]) if account.may("supervisor") else []
         staff_notes = await console.db(console.store.notes, row["id"])
@@ -335,6 +342,8 @@ def staff_app(console: Console) -> web.Application:
             history=history,
             notes=staff_notes,
             assist_url="/assist?" + urlencode(assist_query),
+            search=search,
+            found=found,
             tags=conversation_tags,
             mine=row["status"] == "held" and row["holder"] == account.name,
         )

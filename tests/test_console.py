@@ -301,6 +301,8 @@ def test_a_takeover_from_handover_to_hand_back(helpdesk: Helpdesk) -> None:
     page = ana.get(f"/c/{conversation}").text
     assert citizen not in str(ana.inbox()) and citizen not in page  # the citizen's secret id is never shown
     assert "Getting married" in page  # what the assistant knows, in the catalogue's words
+    facts = ana.get(f"/c/{conversation}", params={"q": "certificat de căsătorie"}).text
+    assert '<span class="fact" lang="ro">' in facts  # the catalogue at hand, in the citizen's language
     assert row["reason"] == "asked for a person"
 
     # two agents claim at once: exactly one wins
@@ -496,9 +498,15 @@ def test_a_citizen_in_the_widget_and_an_agent_in_the_console(helpdesk: Helpdesk,
 
             citizen.reload()  # catches up from its own copy: the reply is not shown twice
             expect(widget.locator(".msg.staff")).to_have_count(1)
-            agent.get_by_label("Reply to the citizen").fill("Please bring your ID card.")
+            agent.get_by_label("Search services, documents, offices, costs").fill("passport")
+            agent.get_by_role("button", name="Search the catalogue").click()
+            insert = agent.get_by_role("button", name="Insert in the reply").first
+            fact = str(insert.get_attribute("data-fact"))
+            insert.click()  # a catalogue fact, in the citizen's language, into the reply
+            expect(agent.get_by_label("Reply to the citizen")).to_have_value(fact)
             agent.get_by_role("button", name="Send").click()
             expect(widget.locator(".msg.staff")).to_have_count(2, timeout=10000)
+            expect(widget.locator(".msg.staff").last).to_contain_text(fact.split("\n")[0])
 
             agent.get_by_role("button", name="Hand back to the assistant").click()
             expect(widget.locator(".msg.bot").last).to_contain_text("handed the conversation back", timeout=10000)

@@ -42,5 +42,14 @@
       .catch(function () { /* the next change or poll tries again */ });
   }
 
+  Array.prototype.forEach.call(document.querySelectorAll("button.insert"), function (button) {
+    button.addEventListener("click", function () {  // a catalogue fact into the reply, as text
+      var reply = document.getElementById("reply-text");
+      if (!reply) return;
+      reply.value = (reply.value ? reply.value.replace(/\s*$/, "") + "\n" : "") + button.getAttribute("data-fact");
+      reply.focus();
+    });
+  });
+
   window.consoleLive(refresh);
 })();
