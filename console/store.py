@@ -308,6 +308,12 @@ class Store:
             row = db.execute(sa.select(sa.func.max(conversations.c.updated_at), sa.func.count())).first()
         return (float(row[0] or 0.0), int(row[1] or 0)) if row else (0.0, 0)
 
+    def changed_since(self, since: float) -> list[int]:
+        """The conversations changed after `since` (epoch seconds)."""
+        query = sa.select(conversations.c.id).where(conversations.c.updated_at > since).limit(500)
+        with self.begin() as db:
+            return [int(row[0]) for row in db.execute(query).all()]
+
     def _move(self, conversation_id: int, where: list[Any], **values: Any) -> bool:
         """One conditional UPDATE: true for the one caller whose condition still held."""
         with self.begin() as db:

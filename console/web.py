@@ -37,6 +37,7 @@ HERE = Path(__file__).resolve().parent
 WEB_ID = re.compile(r"^web-[0-9a-f]{32}$")
 TABS = {"waiting": "Waiting", "mine": "Mine", "open": "All open", "closed": "Closed"}
 WRONG_PASSWORD_DELAY = 0.5  # seconds every wrong password waits, on top of the account's lock
+CLOCK_SLACK = 2.0  # seconds: changes this much before the last one seen are sent again, not lost
 STREAM_LIFETIME = 600.0  # seconds an event stream stays open; the browser reconnects by itself
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 TAG = re.compile(r"[^\w-]+")
@@ -268,7 +269,8 @@ def staff_app(console: Console) -> web.Application:
 
     @signed_in(api=True)
     async def stream(request: web.Request) -> web.StreamResponse:
-        """`change` whenever a conversation changes (here or, within a second, in another console)."""
+        """`change` whenever a conversation changes (here or, within a second, in another console), with
+        the ids of those that changed, so a conversation's page refreshes only for its own."""
         response = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-store"})
         await response.prepare(request)
         mark = await console.db(console.store.changed)
@@ -280,8 +282,10 @@ def staff_app(console: Console) -> web.Application:
                 seen = await console.changes.wait(seen, 1.0)
                 now_mark = await console.db(console.store.changed)
                 if now_mark != mark:
+                    # a little before the last mark: another process's clock, a late commit
+                    ids = await console.db(console.store.changed_since, mark[0] - CLOCK_SLACK)
                     mark = now_mark
-                    await response.write(b"event: change\ndata: {}\n\n")
+                    await response.write(f"event: change\ndata: {json.dumps({'ids': ids})}\n\n".encode())
                 else:
                     await response.write(b": still here\n\n")
         return response

@@ -26,7 +26,8 @@
     list.appendChild(item);
   }
 
-  function refresh() {
+  function refresh(ids) {
+    if (ids && ids.indexOf(Number(id)) < 0) return;  // another conversation changed
     fetch("/api/c/" + id, { credentials: "same-origin" })
       .then(function (r) { return r.json(); })
       .then(function (data) {

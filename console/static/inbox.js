@@ -46,5 +46,5 @@
   }
 
   window.consoleLive(refresh);
-  window.setInterval(refresh, 15000);  // waiting times move on
+  window.setInterval(function () { refresh(null); }, 15000);  // waiting times move on
 })();
