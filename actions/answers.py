@@ -696,6 +696,16 @@ def read_answer(question: Question, text: str, localities: Iterable[Locality] = 
     concluded = CONCLUSION.search(text)  # "we had a car, but we sold it, so no"
     if concluded and question.type == "yes_no":
         return "yes" if concluded.group(1).lower() in YES_WORDS else "no"
+    asked_back = text.rsplit("?", 1)  # "а, брачный договор? не, мы не настолько богатые"
+    if (
+        len(asked_back) == 2
+        and polarity(asked_back[1])
+        and words(asked_back[1])[:1]
+        and words(asked_back[1])[0] in YES_WORDS | NO_WORDS
+    ):
+        answer = _read_answer(question, asked_back[1], localities)
+        if answer is not None:
+            return answer
     corrected = CORRECTION.split(text)
     if len(corrected) > 1 and words(corrected[-1]):
         answer = _read_answer(question, corrected[-1], localities)
@@ -704,7 +714,9 @@ def read_answer(question: Question, text: str, localities: Iterable[Locality] = 
     return _read_answer(question, text, localities)
 
 
-CONCLUSION = re.compile(r"\b(?:so|deci|так что|значит)[\s,]+(yes|no|da|nu|да|нет)\W*$", re.IGNORECASE)
+CONCLUSION = re.compile(
+    r"(?:\b(?:so|deci|так что|значит)[\s,]+|(?:\.\.\.|…)\s*)(yes|no|da|nu|да|нет)\W*$", re.IGNORECASE
+)  # "…we sold it, so no", "nu ne-am gîndit la așa ceva... nu"
 CORRECTION = re.compile(
     r"\b(?:wait|no wait|i mean|stai|adica|adică|de fapt|стоп|вернее|точнее|то есть)\b[\s,.!—–-]*", re.IGNORECASE
 )
@@ -721,7 +733,8 @@ def _read_answer(question: Question, text: str, localities: Iterable[Locality] =
     found = _by_words(question, tokens, labels=question.type == "choice")
     if counted is not None:
         particle = tokens[0] == "" and said
-        if len(found) == 1 and counted not in found:  # "два года, но неофициально", "20 ani, student la zi"
+        words_decide = question.under is not None or particle  # an age rule has exceptions ("student la zi")
+        if len(found) == 1 and counted not in found and words_decide:  # "нет, два года, но неофициально"
             return None if particle and {said} != found else found.pop()
         return None if particle and said != counted else counted
     if not found:

@@ -388,6 +388,9 @@ def test_a_corrected_answer_counts_as_corrected_and_ages_are_not_any_number() ->
     assert read_answer(MINORS, "she is 4") == "yes"
     assert read_answer(MINORS, "two boys, 19 and 22") == "no"
     assert read_answer(MINORS, "none") == "no"
+    assert read_answer(MINORS, "we had kids long ago... no") == "no"
+    assert read_answer(MARRIED, "а, в браке? не, мы просто живем вместе") == "not_married"
+    assert read_answer(CONTRIBUTIONS, "I worked 8 years officially, the rest informally") == "no"
 
 
 def asking(question: Question = ABROAD, event: str = "birth") -> r.State:
