@@ -36,6 +36,7 @@ from runner.processes import (
 from tests.test_widget import AXE, CHROMIUM, CHROMIUM_ARGS
 
 MODEL = ROOT / "models" / "assistant.tar.gz"
+SHOTS = ROOT / "build" / "reports" / "console"
 API_TOKEN = "console-test-api-token"
 BRIDGE_TOKEN = "console-test-bridge-token"
 PASSWORDS = {name: secrets.token_urlsafe(12) for name in ("ana", "bob", "sue", "root", "eve")}
@@ -492,6 +493,9 @@ def test_a_citizen_in_the_widget_and_an_agent_in_the_console(helpdesk: Helpdesk,
             field.press("Enter")
             transcript = agent.locator("#transcript li.from-citizen")
             expect(transcript.last).to_contain_text("I lost my passport", timeout=10000)  # live, no reload
+            SHOTS.mkdir(parents=True, exist_ok=True)
+            agent.screenshot(path=str(SHOTS / "conversation.png"), full_page=True)
+            citizen.screenshot(path=str(SHOTS / "widget.png"))
             expect(widget.locator(".typing")).to_be_hidden()
             assert widget.locator(".msg.bot").count() == bot_count  # the assistant stays silent
             assert axe_serious(agent) == []
