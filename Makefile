@@ -14,11 +14,16 @@ MODEL := models/assistant.tar.gz
 RASA_DATA := data/nlu build/nlu data/rules.yml
 
 
-.PHONY: run test setup system-packages lint typecheck validate pytest bench catalogue spacy train \
+.PHONY: run run-scaled test setup system-packages scaled-packages lint typecheck validate pytest bench catalogue spacy train \
         rasa-validate nlu-eval conversation-tests dialogue-dev clean
 
 run: setup validate $(MODEL)
 	$(PY) -m runner
+
+# the scaled profile on this machine: PostgreSQL, Redis, HAProxy, two Rasa servers, two action
+# servers, two consoles, the catalogue (runner/scaled.py; data under var/scaled/)
+run-scaled: setup validate $(MODEL)
+	$(PY) -m runner.scaled
 
 test: setup lint typecheck validate rasa-validate nlu-eval conversation-tests pytest
 
@@ -34,6 +39,17 @@ system-packages:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  echo "installing Debian's chromium for the browser tests"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@$(MAKE) --no-print-directory scaled-packages
+
+# Debian's PostgreSQL, Redis and HAProxy for the scaled profile (make run-scaled, tests/test_scaled.py);
+# only the programs: runner/scaled.py starts its own servers, the packages' own services are not used.
+scaled-packages:
+	@missing=""; \
+	  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	  command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
+	  command -v haproxy >/dev/null 2>&1 || missing="$$missing haproxy"; \
+	  [ -z "$$missing" ] || { echo "installing Debian's$$missing for the scaled profile"; \
+	    $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; }
 
 .venv/.synced: pyproject.toml uv.lock
 	@command -v uv >/dev/null 2>&1 || python3 -m pip install --user --quiet uv \

@@ -54,11 +54,16 @@ class Server:
     url: str = ""  # where its clients call it
 
     def start(self, timeout: float = 120.0) -> Server:
+        self.launch()
+        self.wait_until_ready(timeout)
+        return self
+
+    def launch(self) -> Server:
+        """Start the process without waiting for it (several start at once; then `wait_until_ready`)."""
         log = open(self.log_path, "ab") if self.log_path else None  # noqa: SIM115 - closed with the process
         self.process = subprocess.Popen(
             self.command, cwd=ROOT, env=self.env, stdout=log or None, stderr=subprocess.STDOUT if log else None
         )
-        self.wait_until_ready(timeout)
         return self
 
     def wait_until_ready(self, timeout: float) -> None:
