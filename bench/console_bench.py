@@ -8,9 +8,10 @@ recorded) to the first inbox listing that shows it (an agent polling /api/inbox 
 `--agents` agents then claim them in turn, and each reply is timed from the POST to its arrival
 on the citizen's server-sent event stream (`/push/<id>/stream`). Last, the talkers' turn latency
 for `--seconds` with the console running and again with it stopped (the broker still writes).
-Telegram delivery is not measured here (the bridge polls the console every 0.5 s: add up to that).
+With `--telegram N` (10 by default) N Telegram chats do the same through the real bridge against
+the local Bot API stand-in (tests/fake_telegram.py): reply POST to the stand-in's sendMessage.
 
-    .venv/bin/python bench/console_bench.py [--held 50] [--agents 5] [--talkers 16] [--seconds 20]
+    .venv/bin/python bench/console_bench.py [--held 50] [--agents 5] [--talkers 16] [--seconds 20] [--telegram 10]
 """
 
 from __future__ import annotations
@@ -92,6 +93,57 @@ async def listen(push: str, sender: str, arrived: dict[str, float], ready: async
                 arrived[json.loads(line[6:])["text"]] = time.perf_counter()
 
 
+async def telegram_replies(
+    urls: dict[str, str], args: argparse.Namespace, agents: list[aiohttp.ClientSession], tokens: list[str]
+) -> str:
+    """Telegram chats ask for a person through the bridge; each staff reply timed to the stand-in."""
+    from tests.fake_telegram import FakeTelegram
+
+    console_url = urls["console"]
+    latencies: list[float] = []
+    with FakeTelegram() as fake, tempfile.TemporaryDirectory() as state:
+        env = base_env(
+            TELEGRAM_BOT_TOKEN=fake.token,
+            TELEGRAM_API_URL=fake.url,
+            RASA_URL=urls["rasa"],
+            RASA_API_TOKEN=TOKEN,
+            BRIDGE_TOKEN=TOKEN,
+            TELEGRAM_STATE=str(Path(state) / "telegram.db"),
+            CONSOLE_PUSH_URL=urls["push"],
+        )
+        bridge = Server("Telegram bridge", [sys.executable, "-m", "bot.telegram_bridge"], None, env)
+        bridge.start()
+        try:
+            await asyncio.to_thread(fake.wait_for, lambda f: f.sent(method="getUpdates"), 60)
+            for n in range(args.telegram):
+                chat = 50_000 + n
+                async with agents[0].get(f"{console_url}/api/inbox", params={"tab": "open"}) as response:
+                    before = {row["id"] for row in (await response.json())["rows"]}
+                fake.user_says(chat, "I want to talk to a person")
+                conversation = None
+                while conversation is None:
+                    async with agents[0].get(f"{console_url}/api/inbox", params={"tab": "waiting"}) as response:
+                        rows = [r for r in (await response.json())["rows"] if r["id"] not in before]
+                    conversation = rows[0]["id"] if rows else None
+                    await asyncio.sleep(0.02)
+                agent, csrf = agents[n % len(agents)], tokens[n % len(agents)]
+                async with agent.post(f"{console_url}/c/{conversation}/claim", data={"csrf": csrf}):
+                    pass
+                text = f"telegram reply {n} {secrets.token_hex(4)}"
+                sent = time.perf_counter()
+                async with agent.post(f"{console_url}/c/{conversation}/reply", data={"csrf": csrf, "text": text}):
+                    pass
+                deadline = time.monotonic() + 10
+                while time.monotonic() < deadline:
+                    if any(text in str(m.get("text")) for m in fake.sent(chat)):
+                        latencies.append(time.perf_counter() - sent)
+                        break
+                    await asyncio.sleep(0.005)
+        finally:
+            bridge.stop()
+    return percentiles(latencies)
+
+
 async def measure(urls: dict[str, str], args: argparse.Namespace, console: Server) -> dict[str, str]:
     rasa, push, console_url = urls["rasa"], urls["push"], urls["console"]
     results: dict[str, str] = {}
@@ -148,6 +200,8 @@ async def measure(urls: dict[str, str], args: argparse.Namespace, console: Serve
             if text in arrived:
                 reply_latency.append(arrived[text] - sent)
         results["staff reply → widget"] = percentiles(reply_latency)
+        if args.telegram:
+            results["staff reply → Telegram (stand-in)"] = await telegram_replies(urls, args, agents, tokens)
         print("replies measured", flush=True)
         for task in listeners:
             task.cancel()
@@ -172,6 +226,7 @@ def main() -> None:
     parser.add_argument("--agents", type=int, default=5)
     parser.add_argument("--talkers", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--telegram", type=int, default=10)
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="console-bench-"))
     ports = {name: free_port() for name in ("catalogue", "actions", "rasa", "console", "push")}
@@ -188,7 +243,7 @@ def main() -> None:
             tmp / "endpoints.yml", ports["actions"], tmp / "tracker.db", events_db=var / "events.db"
         )
         rasa = rasa_server(ports["rasa"], ROOT / "models" / "assistant.tar.gz", endpoints, api_token=TOKEN,
-                           log_path=tmp / "rasa.log")  # fmt: skip
+                           bridge_token=TOKEN, log_path=tmp / "rasa.log")  # fmt: skip
         servers.append(rasa.start(timeout=240))
         for n in range(args.agents):
             command = [sys.executable, "-m", "console.accounts", "add", f"agent{n}", "--role", "agent"]
@@ -198,7 +253,7 @@ def main() -> None:
             )
         console = console_server(ports["console"], ports["push"], urls["rasa"], TOKEN, "bench", var,
                                  log_path=tmp / "console.log")  # fmt: skip
-        console.env["CATALOGUE_URL"] = urls["catalogue"]
+        console.env.update(CATALOGUE_URL=urls["catalogue"], BRIDGE_TOKEN=TOKEN)
         servers.append(console.start(timeout=60))
         print(f"stack up; {args.held} handovers, {args.agents} agents, {args.talkers} citizens talking", flush=True)
         results = asyncio.run(measure(urls, args, console))
