@@ -2,7 +2,8 @@
 
 The same code as `make run`, configured as a deployment is: PostgreSQL for the conversations
 (Rasa's own `SQLTrackerStore`, dialect postgresql), Rasa's event broker and the console's store;
-Redis for Rasa's lock store (a conversation's turns one at a time, whichever replica takes them);
+Redis for Rasa's lock store (a conversation's turns one at a time, whichever replica takes them;
+rasa_addons/lock_store.py makes its changes atomic);
 two Rasa servers and two action servers behind HAProxy (health checks every second, a server
 that fails two is taken out, a refused connection is retried on the other); two helpdesk
 consoles behind HAProxy too; the catalogue service and the widget's demo page.
@@ -262,7 +263,8 @@ listen stats
 
 def write_endpoints(path: Path, ports: Ports, pg_password: str, redis_password: str) -> Path:
     """Rasa's endpoints: the action servers through HAProxy, Rasa's SQL tracker store and event
-    broker on PostgreSQL, Rasa's Redis lock store. Holds secrets: 0600."""
+    broker on PostgreSQL, Rasa's Redis lock store with atomic changes (rasa_addons/lock_store.py:
+    Rasa's own loses turns when two servers take one conversation's turns at once). Holds secrets: 0600."""
     database = f"  dialect: postgresql\n  url: 127.0.0.1\n  port: {ports.postgres}\n"
     database += f'  username: postgres\n  password: "{pg_password}"\n'
     text = (
@@ -270,7 +272,7 @@ def write_endpoints(path: Path, ports: Ports, pg_password: str, redis_password: 
         f'  headers:\n    {ACTIONS_HEADER}: "{ACTIONS_TOKEN}"\n'
         f"tracker_store:\n  type: SQL\n{database}  db: conversations\n"
         f"event_broker:\n  type: SQL\n{database}  db: events\n"
-        f"lock_store:\n  type: redis\n  url: 127.0.0.1\n  port: {ports.redis}\n"
+        f"lock_store:\n  type: rasa_addons.lock_store.AtomicRedisLockStore\n  url: 127.0.0.1\n  port: {ports.redis}\n"
         f'  password: "{redis_password}"\n  db: 0\n  key_prefix: assistant\n'
     )
     return write_private(path, text)

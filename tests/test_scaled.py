@@ -1,0 +1,150 @@
+"""The scaled profile (runner/scaled.py, `make run-scaled`) with real processes: PostgreSQL, Redis,
+HAProxy, two Rasa servers, two action servers, two consoles and the catalogue, on free ports.
+
+A conversation's turns sent in bursts through HAProxy reach both Rasa replicas and are taken one
+at a time (Rasa's Redis lock store): in PostgreSQL every message is there once, each turn ending
+with `action_listen` before the next begins. With one replica killed, HAProxy takes it out and
+the conversation goes on on the other with nothing lost.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import secrets
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+import requests
+
+from runner import scaled, settings
+from runner.processes import ROOT, Server, free_port
+
+
+def skip_reason() -> str | None:
+    missing = scaled.missing_programs()
+    if missing:
+        how = "apt-get is not available here" if shutil.which("apt-get") is None else "they are not installed"
+        return f"the scaled profile needs Debian's {' '.join(missing)}: `make setup` installs them, but {how}"
+    if os.geteuid() != 0:
+        return "the scaled profile starts PostgreSQL as the postgres user, which needs root (runuser, setpriv)"
+    if not (ROOT / settings.RASA_MODEL).exists():
+        return f"no trained model at {settings.RASA_MODEL} (make train)"
+    return None
+
+
+pytestmark = pytest.mark.skipif(skip_reason() is not None, reason=skip_reason() or "")
+
+
+@pytest.fixture(scope="module")
+def profile() -> Iterator[scaled.Profile]:
+    var = Path(tempfile.mkdtemp(prefix="scaled-"))
+    os.chmod(var, 0o755)  # PostgreSQL's folder inside must be reachable by the postgres user
+    ports = scaled.Ports(
+        rasa=free_port(),
+        actions=free_port(),
+        catalogue=free_port(),
+        console=free_port(),
+        console_push=free_port(),
+        widget=free_port(),
+    )
+    built = scaled.build(var, ports, secrets.token_urlsafe(24), secrets.token_urlsafe(24), secrets.token_urlsafe(32))
+    started: list[Server] = []
+    try:
+        scaled.start(built, started, timeout=150)
+        yield built
+    finally:
+        scaled.stop(built, started)
+        logs = ROOT / "build" / "reports" / "scaled-logs"  # each process's log, for a failure's cause
+        shutil.rmtree(logs, ignore_errors=True)
+        shutil.copytree(var / "scaled" / "logs", logs)
+        shutil.rmtree(var, ignore_errors=True)
+
+
+def say(profile: scaled.Profile, sender: str, text: str) -> list[dict[str, object]]:
+    url = f"http://127.0.0.1:{profile.ports.rasa}/webhooks/rest/webhook"
+    response = requests.post(url, json={"sender": sender, "message": text}, timeout=60)
+    assert response.status_code == 200, (text, response.status_code, response.text[:200])
+    replies: list[dict[str, object]] = response.json()
+    assert replies, f"no reply to {text!r}"
+    return replies
+
+
+def sessions_per_server(profile: scaled.Profile) -> dict[str, tuple[int, str]]:
+    """HAProxy's statistics for the Rasa backend: server -> (sessions so far, status)."""
+    text = requests.get(f"http://127.0.0.1:{profile.ports.stats}/stats;csv", timeout=5).text.lstrip("# ")
+    rows = csv.DictReader(io.StringIO(text))
+    return {row["svname"]: (int(row["stot"]), row["status"]) for row in rows if row["pxname"] == "rasa"}
+
+
+def stored_events(profile: scaled.Profile, sender: str) -> list[dict[str, object]]:
+    """The conversation's events as PostgreSQL holds them (Rasa's SQL tracker store), in order."""
+    import psycopg2
+
+    connection = psycopg2.connect(profile.conversations_url())
+    with connection, connection.cursor() as cursor:
+        cursor.execute("SELECT data FROM events WHERE sender_id = %s ORDER BY id", (sender,))
+        rows = [json.loads(data) for (data,) in cursor.fetchall()]
+    connection.close()
+    return rows
+
+
+def assert_turns_in_order(events: list[dict[str, object]], messages: list[str]) -> None:
+    """Every message is stored once, and each turn ends with `action_listen` before the next message."""
+    texts = [event.get("text") for event in events if event["event"] == "user"]
+    assert sorted(map(str, texts)) == sorted(messages), "a message was lost or stored twice"
+    turn: list[dict[str, object]] = []
+    for event in events:
+        if event["event"] == "user" and turn:
+            last = [e for e in turn if e["event"] == "action"]
+            assert last and last[-1].get("name") == "action_listen", f"a turn interleaved with another: {turn}"
+            turn = []
+        if event["event"] == "user" or turn:
+            turn.append(event)
+
+
+def test_bursts_to_both_replicas_are_taken_one_turn_at_a_time(profile: scaled.Profile) -> None:
+    sender = "web-" + secrets.token_hex(16)
+    before = sessions_per_server(profile)
+    say(profile, sender, "hello")
+    sent = ["hello"]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        for burst in range(3):
+            messages = [f"hello, burst {burst} message {i}" for i in range(8)]
+            list(pool.map(lambda text: say(profile, sender, text), messages))
+            sent += messages
+    after = sessions_per_server(profile)
+    served = {name: after[name][0] - before.get(name, (0, ""))[0] for name in ("rasa1", "rasa2")}
+    assert all(count >= 5 for count in served.values()), f"both replicas should take turns: {served}"
+    assert_turns_in_order(stored_events(profile, sender), sent)
+
+
+def test_a_conversation_goes_on_when_a_replica_is_killed(profile: scaled.Profile) -> None:
+    sender = "web-" + secrets.token_hex(16)
+    sent = ["my father died", "hello"]
+    for text in sent:
+        say(profile, sender, text)
+    first = next(server for server in profile.replicas("Rasa server") if server.name.endswith("1"))
+    assert first.process is not None
+    first.process.kill()
+    first.process.wait()
+    for i in range(6):  # refused connections are retried on the other replica at once
+        text = f"hello again {i}"
+        say(profile, sender, text)
+        sent.append(text)
+    deadline = time.monotonic() + 10
+    while sessions_per_server(profile)["rasa1"][1] != "DOWN" and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert sessions_per_server(profile)["rasa1"][1] == "DOWN"
+    for i in range(4):
+        text = f"and once more {i}"
+        say(profile, sender, text)
+        sent.append(text)
+    assert_turns_in_order(stored_events(profile, sender), sent)
