@@ -57,6 +57,9 @@ class Turn:
             life_events=tuple(self.life_events),
             followup=next((str(r["name"]) for r in self.ranking if str(r.get("name")) in FOLLOWUPS), None),
             runner_up=float(self.ranking[1].get("confidence") or 0.0) if len(self.ranking) > 1 else 0.0,
+            best_event=next(
+                ((str(r["name"]), float(r.get("confidence") or 0.0)) for r in self.ranking if is_life_event(r)), None
+            ),
         )
 
     # -- slots ---------------------------------------------------------------
@@ -192,3 +195,7 @@ class GuideAction(Action, metaclass=ABCMeta):
     @abstractmethod
     async def handle(self, turn: Turn) -> None:
         """What this action does with the turn."""
+
+
+def is_life_event(ranked: dict[str, Any]) -> bool:
+    return str(ranked.get("name") or "").startswith("life_event_")

@@ -33,6 +33,7 @@ SMALL_TALK = ("greet", "goodbye", "thanks", "help")
 COMMANDS = ("start_over", "handover", "change_language")
 ANSWER_INTENTS = ("affirm", "deny", "dont_know", "choose", "inform_locality")
 START_MIN = 0.3  # below this a first message gets a clarifying question, not a guess ...
+EVENT_BEHIND = 0.15  # a life event behind a first question ("what documents do I need to retire?")
 START_WITH_LEAD = 0.2  # ... unless it is at least this sure and LEAD times the runner-up
 LEAD = 2.5
 CLEAR = 0.5  # a life event this sure, in a message that is no answer, is a clear signal
@@ -73,6 +74,7 @@ class Message:
     life_events: tuple[str, ...] = ()  # life events named clause by clause, each with a clear signal
     followup: str | None = None  # the likeliest follow-up intent in the classifier's ranking
     runner_up: float = 0.0  # the second intent's confidence
+    best_event: tuple[str, float] | None = None  # the likeliest life-event intent in the ranking, and how likely
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,9 @@ def read(message: Message, state: State, localities: Iterable[Locality] = ()) ->
         return Reading(SWITCH, state.proposed) if said == "yes" else Reading(KEEP)
     if message.intent in COMMANDS and message.confidence >= COMMAND_MIN:
         return Reading(COMMAND, message.intent)
+    behind = _event_behind_a_question(message, state)
+    if behind is not None:  # "what documents do I need to retire?" as a first message
+        return Reading(START, behind)
     if _clear_followup(message):
         return Reading(FOLLOWUP, message.intent)
     if state.stage == Stage.ASKING and state.question is not None:
@@ -195,6 +200,20 @@ def _clear_other_event(message: Message, state: State) -> str | None:
 def _asks(message: Message) -> bool:
     tokens = words(message.text)
     return "?" in message.text or bool(tokens and tokens[0] in QUESTION_WORDS)
+
+
+def _event_behind_a_question(message: Message, state: State) -> str | None:
+    """A first message that asks a follow-up question about a situation ("what documents do I need
+    to retire?", "I want to enrol my kid, what documents do you need?"): the situation, when the
+    classifier sees it too (EVENT_BEHIND of it at least, and a third as sure as of the question)."""
+    if state.life_event is not None or message.best_event is None or message.intent.startswith(LIFE_EVENT_PREFIX):
+        return None
+    if message.intent not in FOLLOWUPS and message.intent != "vague_request":
+        return None
+    name, confidence = message.best_event
+    if confidence >= EVENT_BEHIND and confidence >= message.confidence / 3:
+        return event_id_of(name)
+    return None
 
 
 def _sure_enough_to_start(message: Message) -> bool:

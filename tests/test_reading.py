@@ -454,6 +454,12 @@ def test_unsure_first_messages_get_a_question_not_a_guess() -> None:
     assert r.read(r.Message("i need papers", "vague_request", 0.6), r.State()).kind == r.CLARIFY
     unsure = r.Message("am nevoie de un certificat", "life_event_vehicle", 0.2, runner_up=0.15)
     assert r.read(unsure, r.State()).kind == r.CLARIFY
+    retire = r.Message(
+        "what documents do I need to retire?", "ask_documents", 0.46, best_event=("life_event_retirement", 0.2)
+    )
+    assert r.read(retire, r.State()) == r.Reading(r.START, "retirement")
+    papers = r.Message("i need papers", "vague_request", 0.6, best_event=("life_event_identity_documents", 0.1))
+    assert r.read(papers, r.State()).kind == r.CLARIFY
     far_ahead = r.Message(
         "мы расписались в Москве, как это зарегистрировать", "life_event_marriage", 0.28, runner_up=0.09
     )
