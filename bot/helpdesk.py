@@ -1,8 +1,9 @@
 """Staff messages from the helpdesk console to their Telegram chats, in order, each once.
 
 The console keeps what staff write (and its notices: handed back, closed) until it is delivered;
-the bridge asks for what came after the last one it sent (`GET /bridge/messages?after=N` on the
-console's push endpoint, with the bridge's shared secret), sends each to its chat with the
+the bridge asks for what came after the last one it sent (`GET /bridge/messages?after=N&wait=20`
+on the console's push endpoint, with the bridge's shared secret: a long poll that answers as soon
+as there is something), sends each to its chat with the
 writer's name, and keeps its place in its own file, so a restart of either side loses nothing
 and repeats nothing that Telegram acknowledged.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from typing import Any
 
 import httpx
@@ -23,17 +25,20 @@ from bot.state import State
 
 log = logging.getLogger("bot.helpdesk")
 CURSOR = "helpdesk"
+WAIT = 20.0  # seconds the console may hold a request while nothing is waiting
 
 
 class StaffMessages:
     def __init__(self, url: str, token: str, state: State, interval: float = 0.5) -> None:
         self.url = url.rstrip("/") + "/bridge/messages"
-        self.client = httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=3.0), headers={"X-Bridge-Token": token})
+        self.client = httpx.AsyncClient(
+            timeout=httpx.Timeout(WAIT + 10.0, connect=3.0), headers={"X-Bridge-Token": token}
+        )
         self.state = state
         self.interval = interval
 
     async def fetch(self, after: int) -> list[dict[str, Any]]:
-        response = await self.client.get(self.url, params={"after": after})
+        response = await self.client.get(self.url, params={"after": after, "wait": WAIT})
         response.raise_for_status()
         return list(response.json()["messages"])
 
@@ -52,18 +57,32 @@ class StaffMessages:
 
     async def run(self, bot: Bot, stopping: asyncio.Event) -> None:
         after = self.state.cursor(CURSOR)
+        stop = asyncio.ensure_future(stopping.wait())
         while not stopping.is_set():
-            pause = self.interval
+            pause = 0.0
+            started = time.monotonic()
+            fetching = asyncio.ensure_future(self.fetch(after))
+            await asyncio.wait({fetching, stop}, return_when=asyncio.FIRST_COMPLETED)
+            if not fetching.done():  # stopping: the long poll is abandoned
+                fetching.cancel()
+                with contextlib.suppress(asyncio.CancelledError, httpx.HTTPError):
+                    await fetching
+                break
             try:
-                for message in await self.fetch(after):
+                messages = fetching.result()
+                for message in messages:
                     if not await self.deliver(bot, message):
                         pause = 5.0
                         break
                     after = int(message["id"])
                     self.state.set_cursor(CURSOR, after)
+                if not messages and time.monotonic() - started < self.interval:
+                    pause = self.interval  # a console that does not hold the request: poll gently
             except (httpx.HTTPError, ValueError, KeyError) as error:
                 log.debug("the helpdesk console did not answer (%s)", type(error).__name__)
                 pause = 5.0
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(stopping.wait(), pause)
+            if pause:
+                with contextlib.suppress(asyncio.TimeoutError):
+                    await asyncio.wait_for(asyncio.shield(stop), pause)
+        stop.cancel()
         await self.client.aclose()

@@ -39,6 +39,7 @@ TABS = {"waiting": "Waiting", "mine": "Mine", "open": "All open", "closed": "Clo
 WRONG_PASSWORD_DELAY = 0.5  # seconds every wrong password waits, on top of the account's lock
 CLOCK_SLACK = 2.0  # seconds: changes this much before the last one seen are sent again, not lost
 STREAM_LIFETIME = 600.0  # seconds an event stream stays open; the browser reconnects by itself
+BRIDGE_WAIT = 25.0  # seconds the Telegram bridge's long poll may wait at most
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 TAG = re.compile(r"[^\w-]+")
 SEARCH_FIELDS = ("text", "life_event", "language", "channel", "tag", "person", "from", "to")
@@ -686,7 +687,16 @@ def push_app(console: Console) -> web.Application:
         expected = console.settings.bridge_token
         if not expected or not same_token(request.headers.get("X-Bridge-Token"), expected):
             return web.json_response({"error": "unauthorised"}, status=401)
-        found = await console.db(console.store.telegram_messages, cursor(request.query.get("after")))
+        after = cursor(request.query.get("after"))
+        try:  # a long poll: up to `wait` seconds for the next message, so a reply leaves at once
+            wait = min(max(float(request.query.get("wait") or 0), 0.0), BRIDGE_WAIT)
+        except ValueError:
+            wait = 0.0
+        ends, seen = time.monotonic() + wait, console.changes.version
+        found = await console.db(console.store.telegram_messages, after)
+        while not found and not console.stopping.is_set() and time.monotonic() < ends:
+            seen = await console.changes.wait(seen, min(1.0, max(0.0, ends - time.monotonic())))
+            found = await console.db(console.store.telegram_messages, after)
         chats = [
             {"id": m["id"], "chat_id": int(m["sender_id"].split(":", 1)[1]), "author": m["author"], "text": m["text"]}
             for m in found
