@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from rasa_addons.lock_store import AtomicRedisLockStore
 from runner import scaled, settings
 from runner.processes import ROOT, Server, free_port
 
@@ -66,6 +67,30 @@ def profile() -> Iterator[scaled.Profile]:
         shutil.rmtree(logs, ignore_errors=True)
         shutil.copytree(var / "scaled" / "logs", logs)
         shutil.rmtree(var, ignore_errors=True)
+
+
+def test_four_lock_stores_issuing_tickets_at_once_never_share_one(tmp_path: Path) -> None:
+    """What makes the bursts below safe: tickets issued by several processes at once are all
+    different, and the lock is deleted only when its last ticket is served."""
+    from rasa.utils.endpoints import EndpointConfig
+
+    port = free_port()
+    redis = scaled.redis(tmp_path / "redis", port, "secret", tmp_path / "redis.log").start(timeout=20)
+    try:
+        config = EndpointConfig(url="127.0.0.1", port=port, password="secret", key_prefix="test")
+        stores = [AtomicRedisLockStore(config) for _ in range(4)]
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            issued = list(pool.map(lambda store: [store.issue_ticket("web-1") for _ in range(100)], stores))
+        assert sorted(ticket for batch in issued for ticket in batch) == list(range(400))
+        for store, tickets in zip(stores, issued, strict=True):
+            for ticket in tickets[:-1]:
+                store.cleanup("web-1", ticket)
+        assert stores[0].get_lock("web-1") is not None  # four turns still wait
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            list(pool.map(lambda pair: pair[0].cleanup("web-1", pair[1][-1]), zip(stores, issued, strict=True)))
+        assert stores[0].get_lock("web-1") is None
+    finally:
+        redis.stop()
 
 
 def say(profile: scaled.Profile, sender: str, text: str) -> list[dict[str, object]]:
@@ -148,3 +173,24 @@ def test_a_conversation_goes_on_when_a_replica_is_killed(profile: scaled.Profile
         say(profile, sender, text)
         sent.append(text)
     assert_turns_in_order(stored_events(profile, sender), sent)
+
+
+def test_both_consoles_serve_and_read_rasas_events_from_postgresql(profile: scaled.Profile) -> None:
+    import psycopg2
+
+    stats = requests.get(f"http://127.0.0.1:{profile.ports.stats}/stats;csv", timeout=5).text.lstrip("# ")
+    status = {row["svname"]: row["status"] for row in csv.DictReader(io.StringIO(stats)) if row["pxname"] == "console"}
+    assert (status["console1"], status["console2"]) == ("UP", "UP")
+    assert requests.get(f"http://127.0.0.1:{profile.ports.console}/health", timeout=5).status_code == 200
+    say(profile, "web-" + secrets.token_hex(16), "am născut un copil")
+    connection = psycopg2.connect(scaled.postgres_url(profile.ports.postgres, profile.pg_password, "events"))
+    connection.autocommit = True
+    deadline, left = time.monotonic() + 10, -1
+    with connection.cursor() as cursor:
+        while left != 0 and time.monotonic() < deadline:  # the consoles apply each event and delete it
+            cursor.execute("SELECT count(*) FROM events")
+            row = cursor.fetchone()
+            left = row[0] if row else -1
+            time.sleep(0.2)
+    connection.close()
+    assert left == 0, "the consoles did not read Rasa's events from PostgreSQL"
