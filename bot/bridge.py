@@ -14,6 +14,7 @@ import logging
 from collections import defaultdict
 from typing import Any
 
+import httpx
 from telegram import Update
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import TelegramError
@@ -288,6 +289,13 @@ class Bridge:
             log.warning("Could not delete a conversation: %s", error)
             await context.bot.send_message(chat_id, say("forget_failed", lang))
             return
+        if self.helpdesk is not None:  # what the helpdesk console keeps of the chat goes too
+            try:
+                await self.helpdesk.forget(chat_id)
+            except httpx.HTTPError as error:
+                log.warning("Could not delete a conversation in the helpdesk console: %s", type(error).__name__)
+                await context.bot.send_message(chat_id, say("forget_failed", lang))
+                return
         self.state.forget(chat_id)
         if isinstance(context.bot, ExtBot):
             drop_keyboards(context.bot, chat_id)

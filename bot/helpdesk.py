@@ -42,6 +42,12 @@ class StaffMessages:
         response.raise_for_status()
         return list(response.json()["messages"])
 
+    async def forget(self, chat_id: int) -> None:
+        """The chat's conversation leaves the console too (/forget); raises httpx.HTTPError when it cannot."""
+        url = self.url.rsplit("/", 1)[0] + "/forget"
+        response = await self.client.post(url, params={"chat_id": chat_id}, timeout=10.0)
+        response.raise_for_status()
+
     async def deliver(self, bot: Bot, message: dict[str, Any]) -> bool:
         """Send one message; false when it should be tried again later (Telegram or the network)."""
         text = f"{message['author']}:\n{message['text']}" if message["author"] else str(message["text"])

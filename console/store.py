@@ -458,6 +458,18 @@ class Store:
 
     # retention -----------------------------------------------------------------------------
 
+    def forget(self, sender_id: str) -> bool:
+        """The citizen asked to forget their conversation: its row, staff messages, notes and tags go."""
+        with self.begin() as db:
+            row = db.execute(sa.select(conversations.c.id).where(conversations.c.sender_id == sender_id)).first()
+            db.execute(outbox.delete().where(outbox.c.sender_id == sender_id))
+            if row is None:
+                return False
+            for table in (notes, tags):
+                db.execute(table.delete().where(table.c.conversation_id == row[0]))
+            db.execute(conversations.delete().where(conversations.c.id == row[0]))
+        return True
+
     def purge(self, older_than: float) -> int:
         """Conversations not changed since `older_than` (epoch seconds) leave the store with their
         staff messages, notes and tags, as Rasa's tracker store drops the conversation itself; the

@@ -682,6 +682,29 @@ def push_app(console: Console) -> web.Application:
                     idle = 0.0
         return response
 
+    async def forget(request: web.Request) -> web.Response:
+        """The widget's "forget this conversation": whoever holds the secret id is its citizen."""
+        checked = allowed(request)
+        if checked is None:
+            return web.json_response({"error": "not_your_conversation"}, status=404)
+        sender, headers = checked
+        if await console.db(console.store.forget, sender):
+            log.info("a citizen's conversation was forgotten at their request")
+            console.changes.notify()
+        return web.json_response({"forgotten": True}, headers=headers)
+
+    async def bridge_forget(request: web.Request) -> web.Response:
+        """The bridge's /forget: a Telegram chat's conversation leaves the console too."""
+        expected = console.settings.bridge_token
+        if not expected or not same_token(request.headers.get("X-Bridge-Token"), expected):
+            return web.json_response({"error": "unauthorised"}, status=401)
+        chat = request.query.get("chat_id", "")
+        if not re.fullmatch(r"-?[0-9]{1,20}", chat):
+            return web.json_response({"error": "invalid_chat"}, status=400)
+        if await console.db(console.store.forget, f"telegram:{chat}"):
+            console.changes.notify()
+        return web.json_response({"forgotten": True})
+
     async def bridge_messages(request: web.Request) -> web.Response:
         """The Telegram bridge's queue: staff messages for Telegram chats after `after` (its secret only)."""
         expected = console.settings.bridge_token
@@ -712,7 +735,9 @@ def push_app(console: Console) -> web.Application:
             web.get("/health", health),
             web.get("/push/{sender}", poll),
             web.get("/push/{sender}/stream", stream),
+            web.post("/push/{sender}/forget", forget),
             web.get("/bridge/messages", bridge_messages),
+            web.post("/bridge/forget", bridge_forget),
         ]
     )
     return app

@@ -403,6 +403,12 @@ def test_one_citizen_cannot_read_anothers_pushes(helpdesk: Helpdesk) -> None:
     own = requests.get(f"{helpdesk.push_url}/push/{citizen}", headers={"Origin": helpdesk.site_origin}, timeout=10)
     assert own.headers["Access-Control-Allow-Origin"] == helpdesk.site_origin
     ana.post(f"/c/{conversation}/handback")
+    other = web_id()
+    assert requests.post(f"{helpdesk.push_url}/push/{other}/forget", timeout=10).json() == {"forgotten": True}
+    assert ana.get(f"/api/c/{conversation}").status_code == 200  # another id forgets nothing of this one
+    assert requests.post(f"{helpdesk.push_url}/push/telegram:424242/forget", timeout=10).status_code == 404
+    assert requests.post(f"{helpdesk.push_url}/push/{citizen}/forget", timeout=10).status_code == 200
+    assert helpdesk.pushed(citizen) == [] and ana.get(f"/api/c/{conversation}").status_code == 404
     log = (helpdesk.tmp / "console.log").read_text()
     assert citizen not in log
     assert "could not read" not in log and "Traceback" not in log
@@ -608,6 +614,15 @@ def test_a_takeover_on_telegram_through_the_bridge(helpdesk: Helpdesk, tmp_path:
             assert not any("helpdesk:" in m.get("text", "") for m in fake.sent(chat)[count:])
             refused = requests.get(f"{helpdesk.push_url}/bridge/messages", timeout=10)
             assert refused.status_code == 401
+            assert requests.post(f"{helpdesk.push_url}/bridge/forget?chat_id={chat}", timeout=10).status_code == 401
+
+            seen = len(fake.sent(chat))  # /forget: the console's copy goes with the conversation
+            fake.user_says(chat, "/forget")
+            confirm = fake.wait_for(lambda f: [m for m in f.sent(chat)[seen:] if m.get("reply_markup")])[0]
+            fake.user_presses(chat, confirm, confirm["reply_markup"]["inline_keyboard"][0][0]["callback_data"])
+            fake.wait_for(lambda f: any("deleted" in str(m.get("text")) for m in f.sent(chat)[seen:]))
+            assert ana.get(f"/api/c/{conversation}").status_code == 404
+            assert "Hello from the helpdesk" not in str(ana.get("/api/inbox", params={"tab": "closed"}).json())
         finally:
             bridge.stop()
 

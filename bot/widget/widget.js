@@ -335,6 +335,8 @@
       body: JSON.stringify({ sender: sender })
     }).then(function (reply) {
       if (!reply.ok) throw new Error("HTTP " + reply.status);
+      // what the helpdesk console keeps of it too (a simple POST: no preflight, nothing to read back)
+      if (push) fetch(push + "/push/" + sender + "/forget", { method: "POST" }).catch(function () { /* best effort */ });
       try { window.localStorage.removeItem(storageKey); } catch (e) { /* private mode */ }
       startAfresh();
       render({ from: "bot", text: text.forgotten });
