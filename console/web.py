@@ -589,6 +589,19 @@ def staff_app(console: Console) -> web.Application:
     async def accounts_page(request: web.Request) -> web.Response:
         return console.page(request, "accounts.html", people=await console.db(console.store.accounts))
 
+    @signed_in("admin")
+    async def account_state(request: web.Request) -> web.Response:
+        """An admin disables an account (its sessions end at once) or enables it again."""
+        name, active = request.match_info["name"], request.match_info["state"] == "enable"
+        account: Account = request["account"]
+        if name == account.name and not active:
+            people = await console.db(console.store.accounts)
+            problem = "You cannot disable your own account."
+            return console.page(request, "accounts.html", status=400, people=people, problem=problem)
+        if await console.db(console.store.set_active, name, active):
+            await console.db(console.store.audit, account.name, "enabled" if active else "disabled", None, name)
+        return see_other("/admin/accounts")
+
     app = web.Application(middlewares=[headers_layer, session_layer], client_max_size=64 * 1024)
     app.add_routes(
         [
@@ -615,6 +628,7 @@ def staff_app(console: Console) -> web.Application:
             web.post(r"/c/{id:\d+}/guide", action(send_guide)),
             web.get("/audit", audit_page),
             web.get("/admin/accounts", accounts_page),
+            web.post(r"/admin/accounts/{name}/{state:enable|disable}", account_state),
             web.static("/static", HERE / "static"),
         ]
     )

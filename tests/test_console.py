@@ -255,6 +255,18 @@ def test_roles_agents_are_refused_admin_and_audit_pages(helpdesk: Helpdesk) -> N
     root = helpdesk.staff("root")
     page = root.get("/admin/accounts")
     assert page.status_code == 200 and "ana" in page.text
+    assert ana.post("/admin/accounts/bob/disable").status_code == 403  # an agent cannot
+    assert sue.post("/admin/accounts/bob/disable").status_code == 403  # nor a supervisor
+    bob = helpdesk.staff("bob")
+    assert root.post("/admin/accounts/bob/disable").status_code == 303
+    assert bob.get("/api/inbox").status_code == 401  # the session ended at once
+    refused = Staff(helpdesk.console_url)
+    refused.get("/login")
+    assert refused.post("/login", name="bob", password=PASSWORDS["bob"]).status_code == 401
+    assert root.post("/admin/accounts/bob/enable").status_code == 303
+    assert helpdesk.staff("bob").get("/api/inbox").status_code == 200
+    assert root.post("/admin/accounts/root/disable").status_code == 400  # not oneself
+    assert "disabled" in sue.get("/audit").text
 
 
 def test_forms_without_the_csrf_token_are_refused(helpdesk: Helpdesk) -> None:
