@@ -204,7 +204,8 @@ def redis(folder: Path, port: int, password: str, log_path: Path) -> Service:
 
 def haproxy_config(ports: Ports) -> str:
     """Round robin over the replicas, each checked every second: two failed checks take a server
-    out, two good ones bring it back; a refused connection is retried on another server."""
+    out, two good ones bring it back; a refused connection is retried on another server. Rasa is
+    told the caller's address in X-Forwarded-For, replacing any the caller sent."""
 
     def servers(name: str, replica_ports: list[int]) -> str:
         return "".join(f"  server {name}{i} 127.0.0.1:{port} check\n" for i, port in enumerate(replica_ports, 1))
@@ -228,6 +229,7 @@ defaults
 
 frontend rasa
   bind 127.0.0.1:{ports.rasa}
+  http-request set-header X-Forwarded-For %[src]
   default_backend rasa
 backend rasa
   balance roundrobin
@@ -329,6 +331,7 @@ def build(var: Path, ports: Ports, api_token: str, bridge_token: str, console_se
             log_path=logs / f"rasa-{i}.log",
         )
         server.name = f"Rasa server {i}"
+        server.env["TRUSTED_PROXY"] = "1"  # per-address limits by the address HAProxy saw (set, never appended)
         applications.append(server)
     config = home / "haproxy.cfg"
     config.write_text(haproxy_config(ports), encoding="utf-8")

@@ -194,3 +194,13 @@ def test_both_consoles_serve_and_read_rasas_events_from_postgresql(profile: scal
             time.sleep(0.2)
     connection.close()
     assert left == 0, "the consoles did not read Rasa's events from PostgreSQL"
+
+
+def test_everything_stops_within_seconds_postgresql_cleanly(profile: scaled.Profile) -> None:
+    """Last: what SIGTERM or Ctrl-C does to `make run-scaled` (the fixture's own stop finds nothing left)."""
+    began = time.monotonic()
+    scaled.stop(profile, profile.servers)
+    assert time.monotonic() - began < 10
+    assert not [server.name for server in profile.servers if server.running]
+    log = next(server.log_path for server in profile.infrastructure if server.name == "PostgreSQL")
+    assert log is not None and "database system is shut down" in log.read_text(encoding="utf-8")
