@@ -125,4 +125,5 @@ def reset(turn: Turn) -> None:
     turn.set("life_event", None)
     turn.set("proposed_life_event", None)
     turn.set("queued_life_events", None)
+    turn.set("unclear_message", None)
     turn.understood()

@@ -19,13 +19,15 @@ CLOSE_MATCH = 20.0  # a search score below this is a coincidence of words ("gun 
 MAX_SUGGESTIONS = 3
 
 
-async def take_facts(turn: Turn, event: LifeEvent, localities: list[Locality], places: bool = True) -> None:
+async def take_facts(
+    turn: Turn, event: LifeEvent, localities: list[Locality], places: bool = True, text: str | None = None
+) -> None:
     """Whatever the message says that answers a question of `event` not answered yet; `places`:
     whether a town or a country named counts (in an answer to another question only the town the
     citizen says they live in)."""
     relations = await call(catalogue().relations, lang=turn.lang)
     open_questions = [q for q in event.questions if q.id not in turn.answers]
-    given = facts_in(open_questions, turn.text, relations, localities, places)
+    given = facts_in(open_questions, turn.text if text is None else text, relations, localities, places)
     if given:
         turn.set("answers", {**turn.answers, **given})
 
@@ -41,6 +43,10 @@ async def start(turn: Turn, reading: Reading, localities: list[Locality]) -> Non
     turn.set("proposed_life_event", None)
     turn.understood()
     await take_facts(turn, event, localities)
+    unclear = turn.get("unclear_message")
+    if unclear:  # the first message, too unclear to start from, still told its facts
+        await take_facts(turn, event, localities, text=str(unclear))
+        turn.set("unclear_message", None)
     queued = []
     for other_id in reading.also[:1]:
         other = await load_event(turn, other_id)
@@ -130,6 +136,7 @@ async def outside_catalogue(turn: Turn) -> None:
 async def clarify(turn: Turn) -> None:
     """Too vague to guess: ask what happened, with the likeliest life events as buttons."""
     buttons = await _likeliest(turn)
+    turn.set("unclear_message", turn.text)  # its facts count once the situation is known
     turn.say("clarify", [*buttons, person_button(turn)] if buttons else None)
 
 

@@ -53,6 +53,7 @@ class Outcome:
     answers_expected: int = 0
     wrong_switches: int = 0
     asked_twice: int = 0
+    clarified: bool = False  # the opening was too unclear: the assistant asked, the citizen named the situation
     problems: list[str] = field(default_factory=list)
 
 
@@ -77,6 +78,20 @@ class Client:
         return dict(response.json()["slots"])
 
 
+def title_of(event_id: str, lang: str) -> str:
+    """The life event's name as the catalogue gives it, in `lang` (what a citizen asked "what
+    happened?" would type: "Pensionarea", "Развод")."""
+    from catalogue_service.content import load
+    from catalogue_service.views import Views
+
+    global _VIEWS
+    _VIEWS = _VIEWS or Views(load(Path(__file__).resolve().parent.parent / "data" / "catalogue"))
+    return str(_VIEWS.life_event_summary(event_id, lang)["title"])
+
+
+_VIEWS: Any = None
+
+
 def run_conversation(client: Client, lang: str, spec: dict[str, Any]) -> Outcome:
     outcome = Outcome(spec["id"])
     sender = f"web-{uuid.uuid4().hex}"  # the widget's form: the only one the public channel accepts
@@ -85,6 +100,11 @@ def run_conversation(client: Client, lang: str, spec: dict[str, Any]) -> Outcome
     expect: dict[str, str] = {k: str(v) for k, v in (spec.get("expect") or {}).items()}
     asked: list[str] = []
     client.say(sender, spec["opening"], lang)
+    opening = client.slots(sender)
+    if opening.get("life_event") is None and not opening.get("pending_question"):
+        # "What happened?": the citizen says which situation, as they would, by its name
+        outcome.clarified = True
+        client.say(sender, title_of(expected_event, lang), lang)
     reached_guide = False
     for _ in range(MAX_TURNS):
         slots = client.slots(sender)
@@ -170,7 +190,7 @@ class Report:
         return (
             f"{self.lang}: {len(self.outcomes)} conversations, success {self.success:.1%}, "
             f"answers {self.answer_accuracy:.1%}, wrong switches {self.wrong_switches}, "
-            f"asked twice {self.asked_twice}"
+            f"asked twice {self.asked_twice}, clarified {sum(o.clarified for o in self.outcomes)}"
         )
 
 

@@ -1,7 +1,8 @@
 """The held-out typed conversations (tests/dialogue/heldout/), driven over the real stack.
 
 Per language: conversation success (life event right and held, guide reached, every answer stored
-as expected, no fact asked twice, a question after the guide answered without restarting) and
+as expected, no fact asked twice, a question after the guide answered without restarting; an opening
+too unclear to start from may be followed by the citizen naming the situation when asked) and
 answer accuracy must stay at or above the floors below. The floors are what this code reaches
 today (docs/dialogue.md), not yet the 90% / 95% the dialogue issue asks for. The development sets
 (tests/dialogue/*.yml and tests/dialogue/extra*/) are for finding what breaks: `make dialogue-dev`.
@@ -16,11 +17,12 @@ import pytest
 from tests.conftest import RASA_API_TOKEN, ROOT, Stack
 from tests.dialogue_harness import HELDOUT, Client, Report, evaluate
 
-# Measured on 2026-11-29 (end of the second session): success en 86.7%, ro 86.7%, ru 80.0%; answers en
-# 90.4%, ro 89.8%, ru 88.8% (first session: 75.6%, 77.8%, 68.9%; 88.3%, 87.1%, 85.1%; the code before the
-# dialogue work: 4.4%, 0%, 0%; 23.9%, 14.5%, 25.0%). A few points of margin, no more.
-MIN_SUCCESS = {"en": 0.84, "ro": 0.84, "ru": 0.77}
-MIN_ANSWER_ACCURACY = {"en": 0.88, "ro": 0.87, "ru": 0.86}
+# Measured on 2026-11-29 (end of the second session): success en 93.3%, ro 88.9%, ru 82.2%; answers en
+# 98.4%, ro 92.5%, ru 95.7% (3 / 1 / 3 openings too unclear to start from: the assistant asked "what
+# happened?" and the citizen named the situation). First session: 75.6%, 77.8%, 68.9%; 88.3%, 87.1%,
+# 85.1%; the code before the dialogue work: 4.4%, 0%, 0%; 23.9%, 14.5%, 25.0%. A few points of margin.
+MIN_SUCCESS = {"en": 0.90, "ro": 0.86, "ru": 0.80}
+MIN_ANSWER_ACCURACY = {"en": 0.95, "ro": 0.90, "ru": 0.93}
 REPORT = ROOT / "build" / "reports" / "dialogue.md"
 
 
