@@ -163,6 +163,11 @@ def test_outside_the_catalogue_is_said_plainly(assistant: Stack) -> None:
     said = vague.say("i need papers")
     assert vague.slots.get("life_event") is None
     assert "What happened" in said
+    unclear = Citizen(assistant)
+    assert "What happened" in unclear.say("i need some documents, i did my military service")
+    unclear.say("it is about my pension")
+    assert unclear.slots["life_event"] == "retirement"
+    assert unclear.answers.get("retirement_military_service") == "yes", "the unclear first message still counts"
 
 
 def test_the_language_follows_what_the_citizen_writes(assistant: Stack) -> None:
