@@ -11,6 +11,7 @@ import sys
 import time
 
 from aiohttp import web
+from aiohttp.abc import AbstractAccessLogger
 
 import privacy
 from console.config import Settings
@@ -20,6 +21,14 @@ from console.store import Store
 from console.web import Console, push_app, staff_app
 
 log = logging.getLogger("console")
+
+
+class PathOnly(AbstractAccessLogger):
+    """Access log lines without query strings: a search, a situation typed in assist mode, a catalogue
+    query may hold what a citizen said (and the push endpoint's paths, their secret ids: not logged)."""
+
+    def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
+        self.logger.info("%s %s %d %.0f ms", request.method, request.path, response.status, time * 1000)
 
 
 async def purge(store: Store, days: float, stopping: asyncio.Event) -> None:
@@ -50,7 +59,13 @@ async def serve(settings: Settings) -> None:
         (push_app(console), settings.push_port, False),
     ):
         # the push endpoint's paths hold citizens' secret ids: no access log for it
-        runner = web.AppRunner(app, access_log=log if access else None, handle_signals=False, shutdown_timeout=2.0)
+        runner = web.AppRunner(
+            app,
+            access_log=log if access else None,
+            access_log_class=PathOnly,
+            handle_signals=False,
+            shutdown_timeout=2.0,
+        )
         await runner.setup()
         await web.TCPSite(runner, settings.host, port).start()
         runners.append(runner)
@@ -66,7 +81,8 @@ async def serve(settings: Settings) -> None:
 
 
 def main() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    # force: importing the actions (assist mode) has already given the root logger a default handler
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s", force=True)
     privacy.install()
     settings = Settings()
     if not settings.secret:

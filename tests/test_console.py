@@ -673,6 +673,8 @@ def test_notes_tags_and_search(helpdesk: Helpdesk) -> None:
     assert not found(**{"to": "2020-01-01", "tag": "urgent"})
     ana.post(f"/c/{conversation}/untag", tag="urgent")
     assert not found(tag="urgent")
+    log = (helpdesk.tmp / "console.log").read_text()
+    assert "GET /search 200" in log and "INHERITANCE" not in log and "text=" not in log  # no query strings
     ana.post(f"/c/{conversation}/claim")
     ana.post(f"/c/{conversation}/close", outcome="referred")
     assert helpdesk_audit(helpdesk, conversation)[:2] == ["closed", "claimed"]
@@ -724,6 +726,7 @@ def test_assist_mode_gives_the_assistants_guide_in_the_citizens_language(helpdes
     assert "sent_guide" not in ana.get(f"/c/{conversation}").text  # the audit is for supervisors
     sue = helpdesk.staff("sue")
     assert "sent_guide" in sue.get(f"/c/{conversation}").text
+    assert "situation=" not in (helpdesk.tmp / "console.log").read_text()  # what a citizen said stays out of logs
 
 
 def test_outside_the_helpdesks_hours_the_citizen_is_told_when_a_person_answers(
