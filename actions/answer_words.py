@@ -1,0 +1,324 @@
+"""The words of the three languages that reading an answer relies on: yes and no, negation,
+"I don't know", numbers and units, places and people. Data only; the rules are in
+`typed`, `counts`, `places` and `answers`.
+"""
+
+from __future__ import annotations
+
+from folding import fold
+
+YES_WORDS = frozenset(
+    ["yes", "yeah", "yep", "yup", "yea", "sure", "ofc", "correct", "right", "true", "absolutely", "definitely"]
+    + ["certainly", "indeed", "obviously", "exactly"]
+    + ["da", "desigur", "sigur", "bineinteles", "corect", "exact", "evident", "normal", "firește", "fireste"]
+    + ["да", "ага", "угу", "конечно", "верно", "точно", "разумеется", "естественно", "безусловно", "есть", "имеется"]
+)
+
+
+NO_WORDS = frozenset(["no", "nope", "nah", "none", "nu", "нет", "неа", "не"])
+
+
+# Words that turn the next few words around: "not abroad", "nu suntem", "не за границей", "didn't".
+NEGATORS = frozenset(
+    ["not", "no", "never", "without", "dont", "didnt", "doesnt", "isnt", "arent", "wasnt", "werent"]
+    + ["havent", "hasnt", "wont", "cant", "t", "nu", "n", "nici", "niciun", "nicio", "niciodata", "fara", "nam"]
+    + ["не", "нет", "ни", "никогда", "без", "нету", "nowhere", "nicaieri", "нигде", "nothing", "nimic", "ничего"]
+)
+
+
+LIVE = frozenset(
+    ["live", "living", "lives", "reside", "im", "locuiesc", "locuim", "locuieste", "traim", "traiesc", "stau", "stam"]
+    + ["живу", "живем", "живет", "проживаю", "проживаем", "прописан", "прописана", "прописаны"]
+    + ["home", "acasa", "себя", "дома"]  # "у себя в селе", "acasă la Cahul"
+)
+
+
+FILLERS = frozenset(["are", "is", "also", "too", "originally", "tot", "тоже", "сами", "родом"])
+
+
+US = frozenset(["we", "were", "im", "am", "sunt", "suntem", "мы", "я"])  # "suntem din Orhei"
+
+
+BUT = frozenset(["but", "however", "though", "so", "dar", "insa", "deci", "но", "однако", "так"])
+
+
+GOING = ("going", "moving", "accepted", "plec", "pleaca", "merg", "еду", "уезжа", "переезжа", "поеду")
+
+
+PEOPLE = frozenset(
+    ["fiance", "fiancee", "wife", "husband", "girlfriend", "boyfriend", "is", "e", "este", "logodnica", "logodnicul"]
+    + ["sotia", "sotul", "iubita", "iubitul", "невеста", "жених", "жена", "муж", "она", "он", "родом"]
+)
+
+
+SERVICE_VERBS: tuple[str, ...] = ("regist", "transcr", "recogn", "inregistr", "recuno", "зарегист", "регистр")
+SERVICE_VERBS += ("призна", "легализ", "docum", "acte", "документ", "official", "oficial", "официал")
+
+
+FROM = frozenset(["from", "din", "из"])
+
+
+CAME_BACK = frozenset(["writing", "write", "scriu", "пишу"]) | frozenset(
+    [
+        "came",
+        "back",
+        "returned",
+        "intors",
+        "intoarsa",
+        "intorsi",
+        "venit",
+        "вернулся",
+        "вернулась",
+        "вернулись",
+        "приехал",
+        "приехала",
+        "приехали",
+    ]
+)
+
+
+ONLY = frozenset(["only", "just", "doar", "numai", "только", "лишь"])
+
+
+ARTICLES = frozenset(["the", "a", "an", "my", "un", "o", "de", "mea", "meu", "мне", "мой", "моя", "мое"])
+
+
+NEGATIVE_WORDS = frozenset(
+    ["nothing", "nobody", "none", "noone", "nimeni", "nimic", "никого", "ничего", "никто", "ничто", "никаких"]
+)  # "nu am pe nimeni", "ничего не было": a negation before them agrees with them, it does not turn them around
+
+
+NEGATION_REACH = 3
+
+
+OPTIONAL = frozenset(["a", "an", "the"])  # "get driving licence" for "get a driving licence"
+
+
+PHRASE_GAP = (
+    1  # a word the citizen adds inside an option's phrase: "get a (driving) licence", "nu vrea sa (ne) divortam"
+)
+
+
+# words after a negator that it turns around
+MOLDOVA = ("Moldova", "Молдова", "RM")  # named "in Moldova" by the way, it answers a `place: moldova` option
+
+
+LOCATIVES = frozenset(["in", "at", "la", "в", "во", "from", "din", "из"])
+
+
+AFTER_NEGATORS = frozenset(
+    ["нет", "нету", "nu", "none", "nope", "nowhere", "nicaieri", "нигде"]
+)  # "машины нет", "copii nu avem"
+
+
+LESS = frozenset(["less", "fewer", "under", "below", "sub", "putin", "меньше", "менее", "до", "неполных"])
+
+
+MORE = frozenset(["more", "over", "above", "peste", "mult", "больше", "более", "свыше", "почти"])
+
+
+DONT_KNOW = tuple(
+    fold(phrase)
+    for phrase in (
+        "i don't know",
+        "i dont know",
+        "don't know",
+        "dont know",
+        "dunno",
+        "idk",
+        "no idea",
+        "not sure",
+        "who knows",
+        "can't remember",
+        "don't remember",
+        "nu știu",
+        "nu stiu",
+        "nu mai stiu",
+        "habar n-am",
+        "habar nam",
+        "nu sunt sigur",
+        "nu sunt sigura",
+        "nu-mi amintesc",
+        "nu imi amintesc",
+        "не знаю",
+        "незнаю",
+        "без понятия",
+        "хз",
+        "не уверен",
+        "не уверена",
+        "не помню",
+        "кто знает",
+        "not decided",
+        "haven't decided",
+        "havent decided",
+        "hard to say",
+        "we will see",
+        "nu am decis",
+        "n-am decis",
+        "inca nu stim",
+        "nu stim inca",
+        "greu de spus",
+        "vom vedea",
+        "не решили",
+        "не решил",
+        "не решила",
+        "трудно сказать",
+        "посмотрим",
+        "не знаем",
+        "понятия не имею",
+        "не имею понятия",
+        "сложно сказать",
+        "не думали",
+        "nu stim",
+        "no clue",
+        "i forgot",
+        "i forget",
+        "cant remember",
+        "not sure",
+        "am uitat",
+        "nu am idee",
+        "n-am idee",
+        "nu-s sigur",
+        "cine stie",
+        "не в курсе",
+        "забыл",
+        "забыла",
+        "didnt decide",
+        "hasnt decided",
+        "hasn't decided",
+        "not decided yet",
+        "undecided",
+        "ask her",
+        "ask him",
+        "have to ask",
+        "need to ask",
+        "n-a decis",
+        "nu a decis",
+        "nu s-a hotarat",
+        "n-am hotarat",
+        "n-am hotarit",
+        "nu am hotarit",
+        "nu s-a hotarit",
+        "nu ne-am gindit",
+        "nu ne-am gandit",
+        "nu m-am gandit",
+        "trebuie sa-l intreb",
+        "trebuie s-o intreb",
+        "trebuie sa intreb",
+        "не думал",
+        "не думала",
+        "надо спросить",
+        "нужно спросить",
+        "спрошу",
+        "пока не решила",
+        "пока не решил",
+        "have to check",
+        "need to check",
+        "check with",
+        "trebuie sa vorbesc",
+        "trebuie sa discut",
+        "trebuie sa intrebam",
+        "спросить",
+        "уточню",
+        "уточнить у",
+        "не обсуждали",
+        "didnt talk about",
+        "havent talked about",
+        "n-am vorbit",
+        "nu am vorbit",
+    )
+)
+
+
+ORDINALS = {
+    0: ("first", "1st", "primul", "prima", "intai", "первый", "первая", "первое", "первую", "первого"),
+    1: ("second", "2nd", "doilea", "doua", "второй", "вторая", "второе", "вторую", "второго"),
+    2: ("third", "3rd", "treilea", "treia", "третий", "третья", "третье", "третью", "третьего"),
+    3: ("fourth", "4th", "patrulea", "patra", "четвертый", "четвертая", "четвертое"),
+}
+
+
+LAST = ("last", "ultimul", "ultima", "последний", "последняя", "последнее")
+
+
+NUMBER_WORDS = {
+    **dict.fromkeys(("two", "doi", "doua", "два", "две", "двух", "двое"), 2),
+    **dict.fromkeys(("three", "trei", "три", "трех", "трое"), 3),
+    **dict.fromkeys(("four", "patru", "четыре", "четверо"), 4),
+    **dict.fromkeys(("five", "cinci", "пять", "пяти", "пятеро"), 5),
+    **dict.fromkeys(("six", "sase", "шесть"), 6),
+    **dict.fromkeys(("seven", "sapte", "семь"), 7),
+    **dict.fromkeys(("eight", "opt", "восемь"), 8),
+    **dict.fromkeys(("nine", "noua", "девять"), 9),
+    **dict.fromkeys(("ten", "zece", "десять", "десяти"), 10),
+    **dict.fromkeys(("twelve", "doisprezece", "douasprezece", "двенадцать"), 12),
+    **dict.fromkeys(("fifteen", "cincisprezece", "пятнадцать"), 15),
+    **dict.fromkeys(("twenty", "douazeci", "двадцать"), 20),
+    **dict.fromkeys(("thirty", "treizeci", "тридцать"), 30),
+    **dict.fromkeys(("forty", "patruzeci", "сорок"), 40),
+}
+
+
+MULTIPLIERS = {
+    **dict.fromkeys(("thousand", "k", "mii", "тыс", "тысяч", "тысячи"), 1e3),
+    **dict.fromkeys(("million", "millions", "mil", "mln", "milion", "milioane", "млн", "миллион", "миллиона"), 1e6),
+    "миллионов": 1e6,
+}
+
+
+UNITS = {  # a unit word's first letters -> months it counts
+    **dict.fromkeys(("year", "yrs", "yr", "an", "ani", "anul", "anu", "год", "года", "лет", "годик"), 12.0),
+    **dict.fromkeys(("month", "luna", "luni", "месяц", "мес"), 1.0),
+}
+
+
+HALF_YEAR = {"полгода": "6 месяцев", "jumatate de an": "6 luni", "half a year": "6 months", "half year": "6 months"}
+
+
+AGE_BEFORE = frozenset(
+    [
+        "am",
+        "im",
+        "aged",
+        "turning",
+        "turned",
+        "turn",
+        "implinesc",
+        "implineste",
+        "мне",
+        "ему",
+        "ей",
+        "исполнилось",
+        "исполняется",
+    ]
+)
+
+
+COUNTED_AFTER = frozenset(["de", "of", "стажа", "стаж", "работы"])  # "am 35 de ani de stagiu" counts work
+
+
+PUPILS = frozenset(["pupils", "schoolkids", "elevi", "школьника", "школьников", "школьницы"])
+
+
+CHILD_WORDS = frozenset(
+    ["son", "daughter", "boy", "boys", "girl", "girls", "child", "kid", "kids", "children", "baby", "twins"]
+    + ["baiat", "baiatul", "baiet", "fata", "fetita", "fiica", "fiicei", "fiul", "fiului", "copil", "copilul", "copii"]
+    + ["сын", "сыну", "сына", "дочь", "дочка", "дочке", "дочери", "ребенок", "ребенку", "мальчик", "девочка", "дети"]
+    + ["детей", "малых", "малышей", "детишек"]
+)
+
+
+IS = frozenset(["is", "are", "shes", "hes", "e", "ей", "ему"])  # "she is 67", "el are 32 de ani", "ей 60"
+
+
+EVENT_STEMS = (
+    ("born", "birth", "died", "passed", "marri", "marry", "wedding", "hospital", "maternit", "accident", "build")
+    + ("nascut", "murit", "decedat", "casator", "nunt", "spital", "maternitat", "constru")
+    + ("родил", "умер", "скончал", "погиб", "больниц", "роддом", "свадьб", "распис", "жени", "авари", "постро", "строи")
+)
+
+
+GENERIC_PLACE_WORDS = frozenset(
+    fold(word)
+    for word in ["district", "municipality", "raionul", "raion", "municipiul", "район", "муниципий", "р", "н"]
+)
