@@ -23,14 +23,12 @@ UNSAFE = str.maketrans({"[": " ", "]": " ", "{": " ", "}": " "})
 
 
 def written_examples(nlu_dir: Path) -> dict[str, set[str]]:
-    """The hand-written examples' intents, by text (folded)."""
+    """The hand-written examples' intents, by text (folded), read with Rasa's own NLU reader."""
+    from rasa.shared.nlu.training_data.loading import load_data  # heavy: only when building
+
     intents: dict[str, set[str]] = {}
-    for path in sorted(nlu_dir.glob("*.yml")):
-        for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu", []):
-            for line in str(block.get("examples", "")).splitlines():
-                text = line.strip()[2:].strip()
-                if text:
-                    intents.setdefault(fold(text), set()).add(block["intent"])
+    for example in load_data(str(nlu_dir)).intent_examples:
+        intents.setdefault(fold(str(example.get("text"))), set()).add(str(example.get("intent")))
     return intents
 
 
