@@ -14,8 +14,8 @@ as root). Its password and Redis's are made once and kept there (0600); they rea
 generated endpoints file (0600) and the consoles in their environment, never a command line.
 HAProxy listens where `make run` puts the single processes (RASA_PORT, ACTIONS_PORT,
 CONSOLE_PORT, CONSOLE_PUSH_PORT), so clients are configured the same way. Each process logs to
-`scaled/logs/`. A process that exits is restarted; Ctrl-C or SIGTERM stops everything, the
-applications first, then HAProxy, Redis and PostgreSQL (a fast shutdown).
+`scaled/logs/`. A process that exits is restarted; Ctrl-C or SIGTERM stops everything:
+HAProxy first, then the applications, then Redis and PostgreSQL (a fast shutdown).
 """
 
 from __future__ import annotations
@@ -383,10 +383,13 @@ def start(
 
 
 def stop(profile: Profile, started: list[Server]) -> None:
-    """The applications first (they close their connections), then HAProxy, Redis and PostgreSQL."""
+    """HAProxy first (no new requests, and the servers' idle connections from it close, so they
+    stop at once instead of waiting for them), then the applications, then Redis and PostgreSQL."""
     from runner.__main__ import stop_all
 
-    stop_all([server for server in started if server not in profile.infrastructure])
+    front = [server for server in started if server.name == "HAProxy"]
+    stop_all(front)
+    stop_all([server for server in started if server not in profile.infrastructure + front])
     stop_all([server for server in started if server in profile.infrastructure])
 
 
@@ -420,7 +423,7 @@ def main() -> None:
                 f"POST http://127.0.0.1:{ports.rasa}/webhooks/rest/webhook\n"
                 f"  helpdesk (HAProxy -> {len(ports.console_replicas)} consoles): http://127.0.0.1:{ports.console}/\n"
                 f"  HAProxy's statistics: http://127.0.0.1:{ports.stats}/stats\n"
-                f"  PostgreSQL 127.0.0.1:{ports.postgres} (password in var/scaled/postgres-password), "
+                f"  PostgreSQL 127.0.0.1:{ports.postgres} (password in {var / 'scaled' / 'postgres-password'}), "
                 f"Redis 127.0.0.1:{ports.redis}\n"
                 "A process that stops is restarted. Ctrl-C stops everything.",
                 flush=True,

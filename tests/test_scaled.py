@@ -200,7 +200,7 @@ def test_everything_stops_within_seconds_postgresql_cleanly(profile: scaled.Prof
     """Last: what SIGTERM or Ctrl-C does to `make run-scaled` (the fixture's own stop finds nothing left)."""
     began = time.monotonic()
     scaled.stop(profile, profile.servers)
-    assert time.monotonic() - began < 10
+    assert time.monotonic() - began < 20  # 2.6 to 6.4 s seen here (PostgreSQL's checkpoint waits on the disk)
     assert not [server.name for server in profile.servers if server.running]
     log = next(server.log_path for server in profile.infrastructure if server.name == "PostgreSQL")
     assert log is not None and "database system is shut down" in log.read_text(encoding="utf-8")
