@@ -288,6 +288,7 @@ class Profile:
     infrastructure: list[Server]
     applications: list[Server]
     pg_password: str
+    home: Path  # its data, generated settings and logs
 
     @property
     def servers(self) -> list[Server]:
@@ -354,7 +355,7 @@ def build(var: Path, ports: Ports, api_token: str, bridge_token: str, console_se
         push_url = f"http://127.0.0.1:{ports.console_push}"
         bridge = telegram_bridge(rasa_url, api_token, bridge_token, logs / "telegram.log", CONSOLE_PUSH_URL=push_url)
         applications.append(bridge)
-    return Profile(ports, infrastructure, applications, pg_password)
+    return Profile(ports, infrastructure, applications, pg_password, home)
 
 
 def start(

@@ -26,7 +26,7 @@ import requests
 
 from rasa_addons.lock_store import AtomicRedisLockStore
 from runner import scaled, settings
-from runner.processes import ROOT, Server, free_port
+from runner.processes import ACTIONS_TOKEN, ROOT, Server, free_port
 
 
 def skip_reason() -> str | None:
@@ -44,6 +44,9 @@ def skip_reason() -> str | None:
 pytestmark = pytest.mark.skipif(skip_reason() is not None, reason=skip_reason() or "")
 
 
+API_TOKEN, BRIDGE_TOKEN, CONSOLE_SECRET = (secrets.token_urlsafe(24) for _ in range(3))
+
+
 @pytest.fixture(scope="module")
 def profile() -> Iterator[scaled.Profile]:
     var = Path(tempfile.mkdtemp(prefix="scaled-"))
@@ -56,7 +59,7 @@ def profile() -> Iterator[scaled.Profile]:
         console_push=free_port(),
         widget=free_port(),
     )
-    built = scaled.build(var, ports, secrets.token_urlsafe(24), secrets.token_urlsafe(24), secrets.token_urlsafe(32))
+    built = scaled.build(var, ports, API_TOKEN, BRIDGE_TOKEN, CONSOLE_SECRET)
     started: list[Server] = []
     try:
         scaled.start(built, started, timeout=150)
@@ -65,7 +68,7 @@ def profile() -> Iterator[scaled.Profile]:
         scaled.stop(built, started)
         logs = ROOT / "build" / "reports" / "scaled-logs"  # each process's log, for a failure's cause
         shutil.rmtree(logs, ignore_errors=True)
-        shutil.copytree(var / "scaled" / "logs", logs)
+        shutil.copytree(built.home / "logs", logs)
         shutil.rmtree(var, ignore_errors=True)
 
 
@@ -194,6 +197,15 @@ def test_both_consoles_serve_and_read_rasas_events_from_postgresql(profile: scal
             time.sleep(0.2)
     connection.close()
     assert left == 0, "the consoles did not read Rasa's events from PostgreSQL"
+
+
+def test_no_secret_is_on_any_command_line(profile: scaled.Profile) -> None:
+    redis_password = (profile.home / "redis-password").read_text(encoding="utf-8").strip()
+    hidden = {API_TOKEN, BRIDGE_TOKEN, CONSOLE_SECRET, ACTIONS_TOKEN, profile.pg_password, redis_password}
+    for server in profile.servers:
+        if server.running and server.process is not None:
+            command = Path(f"/proc/{server.process.pid}/cmdline").read_bytes().decode()
+            assert not [secret for secret in hidden if secret in command], server.name
 
 
 def test_everything_stops_within_seconds_postgresql_cleanly(profile: scaled.Profile) -> None:
