@@ -42,7 +42,7 @@ US = frozenset(["we", "were", "im", "am", "sunt", "suntem", "мы", "я"])  # "s
 BUT = frozenset(["but", "however", "though", "so", "dar", "insa", "deci", "но", "однако", "так"])
 
 
-GOING = ("going", "moving", "accepted", "plec", "pleaca", "merg", "еду", "уезжа", "переезжа", "поеду")
+GOING = ("going", "moving", "accepted", "plec", "pleaca", "merg", "еду", "уезжа", "переезжа", "поеду", "для", "pentru")
 
 
 PEOPLE = frozenset(

@@ -172,7 +172,8 @@ def _read_answer(question: Question, text: str, localities: Iterable[Locality] =
     found = _by_words(question, tokens, labels=question.type == "choice")
     if counted is not None:
         particle = tokens[0] == "" and said
-        words_decide = question.under is not None or particle  # an age rule has exceptions ("student la zi")
+        but = bool(set(tokens) & BUT)  # "had 3 sellers, but let them all go, now nobody"
+        words_decide = question.under is not None or particle or but  # an age rule has exceptions ("student la zi")
         if len(found) == 1 and counted not in found and words_decide:  # "нет, два года, но неофициально"
             return None if particle and {said} != found else found.pop()
         return None if particle and said != counted else counted
