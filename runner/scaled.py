@@ -384,8 +384,8 @@ def start(
 
 
 def stop(profile: Profile, started: list[Server]) -> None:
-    """HAProxy first (no new requests, and the servers' idle connections from it close, so they
-    stop at once instead of waiting for them), then the applications, then Redis and PostgreSQL."""
+    """HAProxy first (no new request reaches a stopping server), then the applications (they
+    close their connections), then Redis and PostgreSQL."""
     from runner.__main__ import stop_all
 
     front = [server for server in started if server.name == "HAProxy"]

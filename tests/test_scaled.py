@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 import requests
+import yaml
 
 from rasa_addons.lock_store import AtomicRedisLockStore
 from runner import scaled, settings
@@ -197,6 +198,40 @@ def test_both_consoles_serve_and_read_rasas_events_from_postgresql(profile: scal
             time.sleep(0.2)
     connection.close()
     assert left == 0, "the consoles did not read Rasa's events from PostgreSQL"
+
+
+def test_redis_restarting_fails_turns_politely_then_they_work_again(profile: scaled.Profile) -> None:
+    sender = "web-" + secrets.token_hex(16)
+    say(profile, sender, "am pierdut locul de muncă")
+    redis = next(server for server in profile.infrastructure if server.name == "Redis")
+    redis.stop()
+    url = f"http://127.0.0.1:{profile.ports.rasa}/webhooks/rest/webhook"
+    refused = requests.post(url, json={"sender": sender, "message": "cât costă?"}, timeout=30)
+    assert refused.status_code == 503 and refused.headers.get("Retry-After")
+    phrases = yaml.safe_load((ROOT / "rasa_addons" / "channel_phrases.yml").read_text(encoding="utf-8"))
+    assert refused.json()[0]["text"] == phrases["unavailable"]["ro"]  # in the citizen's language
+    redis.start(timeout=20)
+    say(profile, sender, "cât costă?")
+    texts = [event.get("text") for event in stored_events(profile, sender) if event["event"] == "user"]
+    assert texts == ["am pierdut locul de muncă", "cât costă?"]
+
+
+def test_postgresql_restarting_fails_turns_politely_then_the_conversation_goes_on(profile: scaled.Profile) -> None:
+    sender = "web-" + secrets.token_hex(16)
+    say(profile, sender, "my father died")
+    postgres = next(server for server in profile.infrastructure if server.name == "PostgreSQL")
+    postgres.stop()
+    url = f"http://127.0.0.1:{profile.ports.rasa}/webhooks/rest/webhook"
+    phrases = yaml.safe_load((ROOT / "rasa_addons" / "channel_phrases.yml").read_text(encoding="utf-8"))
+    for text in ("can I do it online?", "where do I go?"):  # one to each replica
+        refused = requests.post(url, json={"sender": sender, "message": text}, timeout=30)
+        assert refused.status_code == 503 and refused.json()[0]["text"] == phrases["unavailable"]["en"]
+    postgres.start(timeout=30)
+    replies = say(profile, sender, "how much does it cost?")
+    assert "Death registration" in str(replies[0]["text"])  # the conversation's state came back with it
+    say(profile, sender, "thanks")
+    texts = [event.get("text") for event in stored_events(profile, sender) if event["event"] == "user"]
+    assert texts == ["my father died", "how much does it cost?", "thanks"]
 
 
 def test_no_secret_is_on_any_command_line(profile: scaled.Profile) -> None:
