@@ -200,6 +200,34 @@ def test_both_consoles_serve_and_read_rasas_events_from_postgresql(profile: scal
     assert left == 0, "the consoles did not read Rasa's events from PostgreSQL"
 
 
+def test_a_conversation_goes_on_when_an_action_server_is_killed(profile: scaled.Profile) -> None:
+    sender = "web-" + secrets.token_hex(16)
+    sent = ["у меня родился ребёнок"]
+    say(profile, sender, sent[0])
+    first = next(server for server in profile.replicas("action server") if server.name.endswith("1"))
+    assert first.process is not None
+    first.process.kill()
+    first.process.wait()
+    for text in ("сколько это стоит?", "спасибо", "привет", "можно онлайн?"):
+        replies = say(profile, sender, text)
+        assert "не могу ответить" not in str(replies[0]["text"]), replies  # answered, not "write again"
+        sent.append(text)
+    assert_turns_in_order(stored_events(profile, sender), sent)
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [("en", "my child was born"), ("ro", "am născut un copil"), ("ru", "у нас родился сын")],
+)
+def test_a_conversation_in_each_language_through_the_load_balancer(
+    profile: scaled.Profile, language: str, message: str
+) -> None:
+    sender = "web-" + secrets.token_hex(16)
+    say(profile, sender, message)
+    slots = {e["name"]: e["value"] for e in stored_events(profile, sender) if e["event"] == "slot"}
+    assert (slots.get("language"), slots.get("life_event")) == (language, "birth")
+
+
 def test_redis_restarting_fails_turns_politely_then_they_work_again(profile: scaled.Profile) -> None:
     sender = "web-" + secrets.token_hex(16)
     say(profile, sender, "am pierdut locul de muncă")
