@@ -2,9 +2,11 @@
 HAProxy, two Rasa servers, two action servers, two consoles and the catalogue, on free ports.
 
 A conversation's turns sent in bursts through HAProxy reach both Rasa replicas and are taken one
-at a time (Rasa's Redis lock store): in PostgreSQL every message is there once, each turn ending
-with `action_listen` before the next begins. With one replica killed, HAProxy takes it out and
-the conversation goes on on the other with nothing lost.
+at a time (the Redis lock store, rasa_addons/lock_store.py): in PostgreSQL every message is there
+once, each turn ending with `action_listen` before the next begins. With a Rasa replica or an
+action server killed, HAProxy takes it out and the conversation goes on with nothing lost; with
+Redis or PostgreSQL restarted, turns are refused politely meanwhile and work again after. The
+module's processes start once (about 40 s) and the last test stops them.
 """
 
 from __future__ import annotations
