@@ -28,12 +28,12 @@ import requests
 import yaml
 
 from rasa_addons.lock_store import AtomicRedisLockStore
-from runner import scaled, settings
+from runner import scaled, services, settings
 from runner.processes import ACTIONS_TOKEN, ROOT, Server, free_port
 
 
 def skip_reason() -> str | None:
-    missing = scaled.missing_programs()
+    missing = services.missing_programs()
     if missing:
         how = "apt-get is not available here" if shutil.which("apt-get") is None else "they are not installed"
         return f"the scaled profile needs Debian's {' '.join(missing)}: `make setup` installs them, but {how}"
@@ -81,7 +81,7 @@ def test_four_lock_stores_issuing_tickets_at_once_never_share_one(tmp_path: Path
     from rasa.utils.endpoints import EndpointConfig
 
     port = free_port()
-    redis = scaled.redis(tmp_path / "redis", port, "secret", tmp_path / "redis.log").start(timeout=20)
+    redis = services.redis(tmp_path / "redis", port, "secret", tmp_path / "redis.log").start(timeout=20)
     try:
         config = EndpointConfig(url="127.0.0.1", port=port, password="secret", key_prefix="test")
         stores = [AtomicRedisLockStore(config) for _ in range(4)]
@@ -189,7 +189,7 @@ def test_both_consoles_serve_and_read_rasas_events_from_postgresql(profile: scal
     assert (status["console1"], status["console2"]) == ("UP", "UP")
     assert requests.get(f"http://127.0.0.1:{profile.ports.console}/health", timeout=5).status_code == 200
     say(profile, "web-" + secrets.token_hex(16), "am născut un copil")
-    connection = psycopg2.connect(scaled.postgres_url(profile.ports.postgres, profile.pg_password, "events"))
+    connection = psycopg2.connect(services.postgres_url(profile.ports.postgres, profile.pg_password, "events"))
     connection.autocommit = True
     deadline, left = time.monotonic() + 10, -1
     with connection.cursor() as cursor:
