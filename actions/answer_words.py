@@ -33,6 +33,7 @@ LIVE = frozenset(
 )
 
 
+AND = frozenset(["and", "si", "и", "where", "unde", "где"])
 FILLERS = frozenset(["are", "is", "also", "too", "originally", "tot", "тоже", "сами", "родом"])
 
 
@@ -305,10 +306,12 @@ CHILD_WORDS = frozenset(
     + ["baiat", "baiatul", "baiet", "fata", "fetita", "fiica", "fiicei", "fiul", "fiului", "copil", "copilul", "copii"]
     + ["сын", "сыну", "сына", "дочь", "дочка", "дочке", "дочери", "ребенок", "ребенку", "мальчик", "девочка", "дети"]
     + ["детей", "малых", "малышей", "детишек"]
+    + ["baietii", "baieti", "fetele", "copiii", "fiii", "fetita", "nepotica", "nepotul", "nepoata", "nepotel"]
+    + ["grandson", "granddaughter", "внук", "внучка", "внуку", "внучке"]
 )
 
 
-IS = frozenset(["is", "are", "shes", "hes", "e", "ей", "ему"])  # "she is 67", "el are 32 de ani", "ей 60"
+IS = frozenset(["is", "are", "shes", "hes", "e", "au", "ей", "ему", "им"])  # "she is 67", "el are 32 de ani", "ей 60"
 
 
 EVENT_STEMS = (

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from actions.answer_words import (
+    AND,
     CAME_BACK,
     EVENT_STEMS,
     FILLERS,
@@ -103,7 +104,9 @@ def _lives_at(tokens: list[str], position: int) -> bool:
     from_us = position >= 2 and tokens[position - 1] in FROM and before >= 0 and tokens[before] in US
     in_us = position >= 2 and tokens[position - 1] in LOCATIVES and tokens[position - 2] in US  # "мы в Чимишлии"
     after = tokens[position + 1 : position + 2]  # "noi tot in Hîncești stăm", "в Кагуле живем"
-    return from_us or in_us or bool(set(tokens[max(0, position - 4) : position] + after) & LIVE)
+    if after and after[0] in AND:  # "la Bălți și stau în cămin acolo"
+        after = tokens[position + 2 : position + 3]
+    return from_us or in_us or bool(set(tokens[max(0, position - 6) : position] + after) & LIVE)
 
 
 def _district_positions(district: str, tokens: list[str]) -> list[int]:
