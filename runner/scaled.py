@@ -233,15 +233,25 @@ def start(
     profile: Profile, started: list[Server], stopping: Callable[[], bool] = lambda: False, timeout: float = 180.0
 ) -> None:
     """Start the profile in waves, each started at once and then waited for: PostgreSQL, Redis and
-    the catalogue; the action servers, the Rasa servers and HAProxy; the first console; the rest.
+    the catalogue; the action servers and the first Rasa server; the other Rasa server and HAProxy;
+    the first console; the rest.
     What was started is added to `started` (to be stopped even when a wave fails)."""
     infrastructure = [*profile.infrastructure, profile.applications[0]]
     rest = profile.applications[1:]
     consoles = [server for server in rest if server.name.startswith("helpdesk console")]
     backends = [server for server in rest if server.name.startswith(("action server", "Rasa server", "HAProxy"))]
-    # the first console alone: it creates the store's tables, which two processes must not do at once
+    # the first Rasa server and the first console each before their replicas: they create their
+    # tables (Rasa's tracker store and event broker, the console's store), which two processes
+    # must not do at once on a fresh database
+    first_rasa = [server for server in backends if server.name.startswith("Rasa server")][:1]
     others = [server for server in rest if server not in backends + consoles[:1]]
-    waves = [infrastructure, backends, consoles[:1], others]
+    waves = [
+        infrastructure,
+        [server for server in backends if server.name.startswith("action server")] + first_rasa,
+        [server for server in backends if not server.name.startswith("action server") and server not in first_rasa],
+        consoles[:1],
+        others,
+    ]
     for wave in waves:
         if stopping():
             break
