@@ -39,7 +39,9 @@ def postgres() -> Iterator[str]:
     except KeyError:
         user = None
     if programs is None or user is None or os.geteuid() != 0:
-        pytest.skip("PostgreSQL's programs (Debian's postgresql) and its user are needed")
+        pytest.skip(
+            "needs Debian's postgresql (its programs and user); `make setup` installs it where apt-get is available"
+        )
     data = Path(tempfile.mkdtemp(prefix="console-pg-"))
     os.chown(data, user.pw_uid, user.pw_gid)
     as_postgres = ["runuser", "-u", "postgres", "--"]
