@@ -16,6 +16,8 @@ from typing import Any
 import sqlalchemy
 from rasa.core.brokers.sql import SQLEventBroker
 
+from rasa_addons.tracker_store import tune_sqlite
+
 
 class SQLiteEventBroker(SQLEventBroker):
     def __init__(self, db: str = "events.db", **_: Any) -> None:
@@ -24,10 +26,4 @@ class SQLiteEventBroker(SQLEventBroker):
         os.close(descriptor)
         super().__init__(dialect="sqlite", db=db)
 
-        @sqlalchemy.event.listens_for(self.engine, "connect")
-        def _pragmas(connection: Any, _: Any) -> None:
-            cursor = connection.cursor()
-            cursor.execute("PRAGMA busy_timeout=5000")
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA synchronous=NORMAL")
-            cursor.close()
+        sqlalchemy.event.listen(self.engine, "connect", tune_sqlite)

@@ -73,7 +73,8 @@ _INSERT = """
 """
 
 
-def _tune(connection: Any, _record: Any) -> None:
+def tune_sqlite(connection: Any, _record: Any) -> None:
+    """WAL, fewer syncs and a 5-second wait for a lock: how every SQLite file of the Rasa server is opened."""
     cursor = connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
@@ -109,7 +110,7 @@ class SQLiteTrackerStore(SQLTrackerStore):
         kwargs.pop("dialect", None)
         super().__init__(domain=domain, dialect="sqlite", db=db, event_broker=event_broker, **kwargs)
         # SQLAlchemy made the table and still serves Rasa's rarer calls (keys, full history)
-        event.listen(self.engine, "connect", _tune)
+        event.listen(self.engine, "connect", tune_sqlite)
         self.engine.dispose()
         if os.path.exists(db):
             os.chmod(db, 0o600)  # conversations hold what citizens typed: the owner's only
@@ -143,7 +144,7 @@ class SQLiteTrackerStore(SQLTrackerStore):
         connection = getattr(self._local, "connection", None)
         if connection is None:
             connection = sqlite3.connect(self.path, timeout=5.0, isolation_level=None)
-            _tune(connection, None)
+            tune_sqlite(connection, None)
             self._local.connection = connection
         return connection
 
