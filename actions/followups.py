@@ -41,7 +41,19 @@ def step_number(text: str) -> int | None:
     return None
 
 
-async def services_asked_about(turn: Turn, event: LifeEvent | None) -> list[Service]:
+def names_a_benefit(text: str) -> bool:
+    folded = fold(text)
+    return any(w in folded for w in BENEFIT_WORDS)
+
+
+def followup_kind(reading: Reading, text: str) -> str:
+    """What the follow-up asks; "how much is the allowance?" asks for the amount paid, not a fee."""
+    if reading.value == "ask_cost" and names_a_benefit(text):
+        return "ask_amount"
+    return reading.value or ""
+
+
+async def services_asked_about(turn: Turn, event: LifeEvent | None, kind: str = "") -> list[Service]:
     """The services a follow-up is about: named in it, a step by its number, else the current life
     event's, else a search."""
     named = set(turn.entity_values("service"))
@@ -51,8 +63,8 @@ async def services_asked_about(turn: Turn, event: LifeEvent | None) -> list[Serv
         index = step_number(turn.text)
         if not chosen and index is not None and index < len(steps):
             chosen = [steps[index].service]
-        if not chosen and turn.intent == "ask_amount":
-            chosen = [s.service for s in steps if any(w in fold(s.service.title) for w in BENEFIT_WORDS)]
+        if not chosen and kind == "ask_amount":
+            chosen = [s.service for s in steps if names_a_benefit(s.service.title)]
         return chosen or [s.service for s in steps]
     for service_id in named:
         service = await call(catalogue().service, service_id, lang=turn.lang)
@@ -73,7 +85,8 @@ def channels_text(service: Service, lang: str) -> str:
 
 async def followup(turn: Turn, reading: Reading, event: LifeEvent | None, localities: list[Locality]) -> None:
     """Answer the follow-up about the services it concerns, then go back to where we were."""
-    services = await services_asked_about(turn, event)
+    kind = followup_kind(reading, turn.text)
+    services = await services_asked_about(turn, event, kind)
     if not services:
         turn.say("which_situation")
         return
@@ -83,7 +96,7 @@ async def followup(turn: Turn, reading: Reading, event: LifeEvent | None, locali
         "ask_documents": Answers.documents,
         "ask_deadline": Answers.deadline,
         "ask_amount": Answers.amount,
-    }.get(reading.value or "")
+    }.get(kind)
     if answer is not None:
         turn.send("\n".join(answer(turn, service) for service in services))
     else:

@@ -486,3 +486,11 @@ def test_the_language_follows_what_is_clearly_written() -> None:
     assert clearly_written_in("what do I need to do now") == "en"
     for unclear in ("👍", "ok", "da", "Cahul", "12345", "no, here in Moldova"):
         assert clearly_written_in(unclear) is None, unclear
+
+
+def test_how_much_is_an_allowance_asks_for_the_amount_not_a_fee() -> None:
+    from actions.followups import followup_kind
+
+    assert followup_kind(r.Reading(r.FOLLOWUP, "ask_cost"), "how much is the birth allowance?") == "ask_amount"
+    assert followup_kind(r.Reading(r.FOLLOWUP, "ask_cost"), "cât costă certificatul?") == "ask_cost"
+    assert followup_kind(r.Reading(r.FOLLOWUP, "ask_cost"), "сколько платят пособие по уходу?") == "ask_amount"
