@@ -67,8 +67,10 @@ lint: setup
 typecheck: setup
 	.venv/bin/mypy
 
+# the catalogue's files, then its CPSV-AP export against the official CPSV-AP 3.2.0 SHACL shapes
 validate: setup
 	$(PY) -m catalogue_service.validate data/catalogue
+	$(PY) -m catalogue_service.shacl data/catalogue
 
 spacy: $(SPACY) $(CATALOGUE_NLU)
 

@@ -4,7 +4,10 @@ Classes: cv:LifeEvent, cpsv:PublicService, cv:Evidence, cv:Output, cv:Cost,
 cv:Channel, cv:PublicOrganisation, schema:ContactPoint (also typed
 cv:ContactPoint) with schema:OpeningHoursSpecification, and dct:Location for
 localities. Offices are contact points of their organisation with an address
-and opening hours.
+and opening hours. It conforms to the official CPSV-AP 3.2.0 SHACL shapes (`shacl.py`), which
+check classes without inference: so a node also carries the superclass a range names (cv:Event,
+org:Organization), and code-list values (languages, currencies, channel types, the country) are
+nodes typed dct:LinguisticSystem, skos:Concept or dct:Location.
 """
 
 from __future__ import annotations
@@ -23,10 +26,20 @@ CONTEXT = {
     "locn": "http://www.w3.org/ns/locn#",
     "eli": "http://data.europa.eu/eli/ontology#",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "org": "http://www.w3.org/ns/org#",
 }
 CURRENCY_AUTHORITY = "http://publications.europa.eu/resource/authority/currency/"
 LANGUAGE_AUTHORITY = "http://publications.europa.eu/resource/authority/language/"
 LANGUAGE_CODES = {"en": "ENG", "ro": "RON", "ru": "RUS"}
+COUNTRY_AUTHORITY = "http://publications.europa.eu/resource/authority/country/"
+COUNTRY_CODES = {"MD": "MDA"}
+# the catalogue's channel types (docs/catalogue-format.md), a concept scheme of the export's own
+CHANNEL_TYPES = {
+    "in_person": {"en": "In person", "ro": "În persoană", "ru": "Лично"},
+    "online": {"en": "Online", "ro": "Online", "ru": "Онлайн"},
+    "phone": {"en": "By phone", "ro": "Prin telefon", "ru": "По телефону"},
+    "post": {"en": "By post", "ro": "Prin poștă", "ru": "По почте"},
+}
 DAY_NAMES = {
     "Mo": "Monday",
     "Tu": "Tuesday",
@@ -60,11 +73,15 @@ class _Exporter:
         self.content = content
         self.base = base.rstrip("/") + "/id/"
         self.graph: list[dict[str, Any]] = []
+        country = content.meta.get("country") or {}
+        self.country_iri = COUNTRY_AUTHORITY + COUNTRY_CODES.get(country.get("code", "MD"), "MDA")
+        self.country_name = country.get("name") or {"en": "Republic of Moldova"}
 
     def iri(self, kind: str, ident: str) -> str:
         return f"{self.base}{kind}/{ident}"
 
     def export(self) -> dict[str, Any]:
+        self.code_lists()
         for locality_id, locality in self.content.localities.items():
             self.graph.append(
                 {
@@ -93,7 +110,7 @@ class _Exporter:
             self.graph.append(
                 {
                     "@id": self.iri("life-event", event_id),
-                    "@type": "cv:LifeEvent",
+                    "@type": ["cv:LifeEvent", "cv:Event"],
                     "dct:identifier": event_id,
                     "dct:title": _texts(event["title"]),
                     "dct:description": _texts(event["description"]),
@@ -101,6 +118,36 @@ class _Exporter:
                 }
             )
         return {"@context": CONTEXT, "@graph": self.graph}
+
+    def code_lists(self) -> None:
+        """The values taken from code lists, each typed with the class CPSV-AP's shapes expect."""
+        self.graph.append(
+            {"@id": self.country_iri, "@type": "dct:Location", "skos:prefLabel": _texts(self.country_name)}
+        )
+        for lang in self.content.languages:
+            if lang in LANGUAGE_CODES:
+                self.graph.append({"@id": LANGUAGE_AUTHORITY + LANGUAGE_CODES[lang], "@type": "dct:LinguisticSystem"})
+        currencies = {cost["currency"] for service in self.content.services.values() for cost in service["costs"]}
+        for currency in sorted(currencies):
+            self.graph.append(
+                {
+                    "@id": CURRENCY_AUTHORITY + currency,
+                    "@type": "skos:Concept",
+                    "skos:prefLabel": currency,
+                    "skos:inScheme": _ref(CURRENCY_AUTHORITY.rstrip("/")),
+                }
+            )
+        scheme = self.iri("channel-type", "").rstrip("/")
+        self.graph.append({"@id": scheme, "@type": "skos:ConceptScheme", "dct:title": "Channel types"})
+        for channel_type, labels in CHANNEL_TYPES.items():
+            self.graph.append(
+                {
+                    "@id": self.iri("channel-type", channel_type),
+                    "@type": "skos:Concept",
+                    "skos:prefLabel": _texts(labels),
+                    "skos:inScheme": _ref(scheme),
+                }
+            )
 
     def organisation(self, org_id: str) -> None:
         org = self.content.organisations[org_id]
@@ -117,11 +164,11 @@ class _Exporter:
         self.graph.append(
             {
                 "@id": self.iri("organisation", org_id),
-                "@type": "cv:PublicOrganisation",
+                "@type": ["cv:PublicOrganisation", "org:Organization"],
                 "dct:identifier": org_id,
                 "skos:prefLabel": _texts(org["name"]),
                 "dct:description": _texts(org["description"]),
-                "dct:spatial": _ref("http://publications.europa.eu/resource/authority/country/MDA"),
+                "dct:spatial": _ref(self.country_iri),
                 "schema:contactPoint": [_ref(main_contact), *offices],
             }
         )
@@ -138,7 +185,7 @@ class _Exporter:
                 "@type": "locn:Address",
                 "locn:fullAddress": _texts(office["address"]),
                 "locn:postName": _texts(self.content.localities[office["locality"]]["name"]),
-                "locn:adminUnitL1": "MD",
+                "locn:adminUnitL1": _texts(self.country_name),
             },
             "dct:spatial": _ref(self.iri("locality", office["locality"])),
             "locn:geometry": _point(office["coordinates"]),
