@@ -14,77 +14,22 @@ everything within seconds.
 
 from __future__ import annotations
 
-import os
 import secrets
 import signal
-import time
-from collections.abc import Callable
 
 from runner import settings
 from runner.processes import (
     Server,
     action_server,
     catalogue_service,
+    console_secret,
     console_server,
     rasa_server,
     telegram_bridge,
     widget_server,
     write_endpoints,
 )
-
-RESTART_TIMEOUT = 180.0  # seconds a restarted process has to answer its health check (Rasa loads its model)
-
-
-MAX_BACKOFF = 30.0  # seconds between attempts to restart a process that keeps crashing
-
-
-def supervise(servers: list[Server], stopping: Callable[[], bool]) -> None:
-    """Keep every process running until asked to stop: one that exits is restarted after a
-    back-off (1 s, doubling up to 30 s) while the others go on serving."""
-    backoff = {server.name: 1.0 for server in servers}
-    retry_at: dict[str, float] = {}
-    while not stopping():
-        for server in servers:
-            if server.running:
-                continue
-            now = time.monotonic()
-            if server.name not in retry_at:
-                code = server.process.returncode if server.process else None
-                print(f"the {server.name} exited (code {code}); restarting in {backoff[server.name]:.0f} s", flush=True)
-                retry_at[server.name] = now + backoff[server.name]
-            elif now >= retry_at[server.name]:
-                del retry_at[server.name]
-                try:
-                    server.start(timeout=RESTART_TIMEOUT)
-                    print(f"the {server.name} is running again", flush=True)
-                    backoff[server.name] = 1.0
-                except RuntimeError as error:
-                    print(f"the {server.name} did not come back: {error}", flush=True)
-                    server.terminate()
-                    backoff[server.name] = min(backoff[server.name] * 2, MAX_BACKOFF)
-        time.sleep(0.5)
-
-
-def stop_all(servers: list[Server]) -> None:
-    """Stop every process at once (SIGTERM), killing those that take longer than a few seconds."""
-    for server in servers:
-        server.terminate()
-    for server in servers:
-        server.wait_stopped()
-
-
-def console_secret() -> str:
-    """CONSOLE_SECRET, else one made once and kept in var/console_secret (0600): sessions survive a restart."""
-    if settings.CONSOLE_SECRET:
-        return settings.CONSOLE_SECRET
-    path = settings.ASSISTANT_VAR / "console_secret"
-    if path.exists():
-        return path.read_text(encoding="utf-8").strip()
-    secret = secrets.token_urlsafe(32)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-        handle.write(secret)
-    return secret
+from runner.supervisor import stop_all, supervise
 
 
 def helpdesk_console(api_token: str, bridge_token: str) -> Server:
@@ -92,7 +37,7 @@ def helpdesk_console(api_token: str, bridge_token: str) -> Server:
     rasa_url = f"http://127.0.0.1:{settings.RASA_PORT}"
     var = settings.ASSISTANT_VAR
     server = console_server(
-        settings.CONSOLE_PORT, settings.CONSOLE_PUSH_PORT, rasa_url, api_token, console_secret(), var
+        settings.CONSOLE_PORT, settings.CONSOLE_PUSH_PORT, rasa_url, api_token, console_secret(var), var
     )
     server.env.setdefault("CONSOLE_PUSH_ORIGINS", ",".join(settings.RASA_CORS_ORIGINS))  # where the widget is
     server.env["BRIDGE_TOKEN"] = bridge_token  # the Telegram bridge fetches its chats' staff messages with it

@@ -211,8 +211,27 @@ def write_endpoints(
     )
     if events_db is not None:
         text += f"event_broker:\n  type: rasa_addons.event_broker.SQLiteEventBroker\n  db: {events_db}\n"
+    return write_private(path, text)
+
+
+def write_private(path: Path, text: str) -> Path:
+    """Write a file only its owner may read (0600), also when it was there before with a wider mode."""
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.fchmod(descriptor, 0o600)  # also when the file was there before with a wider mode
+    os.fchmod(descriptor, 0o600)
     with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
         handle.write(text)
     return path
+
+
+def kept_secret(path: Path) -> str:
+    """A random secret made once and kept in `path` (0600), so what was made with it stays valid."""
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    secret = secrets.token_urlsafe(32)
+    write_private(path, secret)
+    return secret
+
+
+def console_secret(var: Path) -> str:
+    """CONSOLE_SECRET, else one made once and kept in `var`/console_secret: sessions survive a restart."""
+    return settings.CONSOLE_SECRET or kept_secret(var / "console_secret")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import pwd
-import secrets
 import shutil
 import signal
 import subprocess
@@ -18,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from runner.processes import Server
+from runner.processes import Server, write_private
 
 DATABASES = ("conversations", "events", "console")  # Rasa's tracker store, its event broker, the console's store
 
@@ -58,25 +57,6 @@ def postgres_programs() -> Path | None:
         if (root / "initdb").exists() and (root / "postgres").exists():
             return root
     return None
-
-
-def kept_secret(path: Path) -> str:
-    """A random secret made once and kept in `path` (0600), so data made with it stays readable."""
-    if path.exists():
-        return path.read_text(encoding="utf-8").strip()
-    secret = secrets.token_hex(24)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-        handle.write(secret)
-    return secret
-
-
-def write_private(path: Path, text: str) -> Path:
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.fchmod(descriptor, 0o600)
-    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    return path
 
 
 def postgres(data: Path, port: int, password: str, log_path: Path) -> Service:
