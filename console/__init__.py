@@ -8,5 +8,11 @@ Its own process (`python -m console`), two listeners:
 It learns of handovers and of every message from Rasa's SQL event broker (`console/events.py`),
 tells Rasa who holds a conversation with Rasa's own pause/resume events over its HTTP API
 (`console/rasa.py`), and keeps who holds what, the staff's messages waiting for delivery,
-accounts and the audit in its own store (`console/store.py`, SQLite or PostgreSQL).
+accounts and the audit in its own store (`console/store/`, SQLite or PostgreSQL).
+
+The staff's application (`console/web.py`) is put together from one module a concern, each
+with its own routes: `sign_in`, `inbox`, `conversation_page`, `takeover` (claim, release,
+transfer, reply, send the guide, hand back, close), `notes_and_tags`, `search_page`,
+`assist_page`, `admin_pages`; `guard` checks who may do what, `context` holds what the handlers
+share; `push` is the citizens' push endpoint and the Telegram bridge's queue.
 """

@@ -35,40 +35,30 @@ class Rasa:
     def _url(self, sender_id: str, tail: str) -> str:
         return f"{self.url}/conversations/{quote(sender_id, safe='')}/{tail}"
 
-    async def tracker(self, sender_id: str) -> dict[str, Any]:
+    async def _call(
+        self, method: str, url: str, params: dict[str, str] | None = None, body: Any = None, read: bool = True
+    ) -> dict[str, Any]:
+        """One call to Rasa's HTTP API with the token; its JSON answer if `read`."""
         session = await self._session()
-        params = {"token": self.token, "include_events": "ALL"}
         try:
-            async with session.get(self._url(sender_id, "tracker"), params=params) as response:
+            async with session.request(
+                method, url, params={"token": self.token, **(params or {})}, json=body
+            ) as response:
                 if response.status != 200:
                     raise RasaError(f"Rasa answered HTTP {response.status}")
-                return dict(await response.json())
+                return dict(await response.json()) if read else {}
         except aiohttp.ClientError as error:
             raise RasaError(type(error).__name__) from error
+
+    async def tracker(self, sender_id: str) -> dict[str, Any]:
+        return await self._call("GET", self._url(sender_id, "tracker"), params={"include_events": "ALL"})
 
     async def parse(self, text: str) -> dict[str, Any]:
         """What the assistant's model reads in a text (intent, entities, life events by clause)."""
-        session = await self._session()
-        try:
-            async with session.post(
-                f"{self.url}/model/parse", params={"token": self.token}, json={"text": text}
-            ) as response:
-                if response.status != 200:
-                    raise RasaError(f"Rasa answered HTTP {response.status}")
-                return dict(await response.json())
-        except aiohttp.ClientError as error:
-            raise RasaError(type(error).__name__) from error
+        return await self._call("POST", f"{self.url}/model/parse", body={"text": text})
 
     async def append(self, sender_id: str, events: list[dict[str, Any]]) -> None:
-        session = await self._session()
-        try:
-            async with session.post(
-                self._url(sender_id, "tracker/events"), params={"token": self.token}, json=events
-            ) as response:
-                if response.status != 200:
-                    raise RasaError(f"Rasa answered HTTP {response.status}")
-        except aiohttp.ClientError as error:
-            raise RasaError(type(error).__name__) from error
+        await self._call("POST", self._url(sender_id, "tracker/events"), body=events, read=False)
 
     async def pause(self, sender_id: str) -> None:
         await self.append(sender_id, [{"event": "pause"}])
