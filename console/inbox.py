@@ -3,6 +3,7 @@ conversation's page, live."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import time
@@ -12,6 +13,7 @@ from aiohttp import web
 
 from console.context import TABS, Console, console_of, public_row
 from console.guard import signed_in
+from console.hours import hours_now
 
 routes = web.RouteTableDef()
 CLOCK_SLACK = 2.0  # seconds: changes this much before the last one seen are sent again, not lost
@@ -32,7 +34,8 @@ async def tab_rows(console: Console, request: web.Request) -> tuple[str, list[di
 async def inbox(request: web.Request) -> web.Response:
     console = console_of(request)
     tab, rows, waiting = await tab_rows(console, request)
-    return console.page(request, "inbox.html", tab=tab, rows=rows, waiting=waiting)
+    hours = await asyncio.to_thread(hours_now, console.catalogue)
+    return console.page(request, "inbox.html", tab=tab, rows=rows, waiting=waiting, hours=hours)
 
 
 @routes.get("/api/inbox")

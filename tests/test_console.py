@@ -734,6 +734,7 @@ def test_outside_the_helpdesks_hours_the_citizen_is_told_when_a_person_answers(
 ) -> None:
     import datetime as dt
 
+    from actions.guidance import hours_text
     from actions.handover import HELPDESK_TIME, next_opening
     from catalogue_client import Catalogue
 
@@ -746,3 +747,7 @@ def test_outside_the_helpdesks_hours_the_citizen_is_told_when_a_person_answers(
     assert ("The helpdesk is closed now" in said) == (closed is not None), said
     rows = wait_for(lambda: [r for r in ana.inbox("waiting")["rows"] if r["id"] not in before])
     assert len(rows) == 1  # in the queue whatever the hour; a later reply reaches the widget (push catch-up)
+    hours = helpdesk_hours.organisation.offices[0].opening_hours
+    inbox = ana.get("/").text  # staff see the same hours, and whether citizens are told to wait
+    assert f"Helpdesk hours: {hours_text(hours, 'en')} (Europe/Chisinau time)" in inbox
+    assert ("closed now" in inbox, "open now" in inbox) == (closed is not None, closed is None)
