@@ -109,6 +109,7 @@ def build(var: Path, ports: Ports, api_token: str, bridge_token: str, console_se
         server.env.update(
             CONSOLE_DATABASE_URL=postgres_url(ports.postgres, pg_password, "console"),
             CONSOLE_EVENTS_URL=postgres_url(ports.postgres, pg_password, "events"),
+            CONSOLE_REDIS_URL=f"redis://:{redis_password}@127.0.0.1:{ports.redis}/0",
             CONSOLE_PUSH_ORIGINS=",".join(settings.RASA_CORS_ORIGINS),
             BRIDGE_TOKEN=bridge_token,
             CATALOGUE_URL=catalogue_url,
