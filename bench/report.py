@@ -5,7 +5,8 @@
 3. understanding on the held-out set: ours, Rasa's default pipeline, BM25 over the catalogue;
 4. resources: memory per process, time to the first answer, training time from a clean state;
 5. the catalogue: client lookups from cache vs HTTP, service requests/s;
-6. the scaling curve: turns/s and p95 at concurrency 1..64.
+6. the scaling curve: turns/s and p95 at concurrency 1..64;
+7. long conversations: a turn at turn 10 and at turn 500 per tracker store (bench/tracker_bench.py).
 
     .venv/bin/python bench/report.py [--seconds 10]
     .venv/bin/python bench/report.py --render    # rewrite report.md from report.json, measuring nothing
@@ -253,6 +254,10 @@ def main() -> None:
     subprocess.run([sys.executable, "bench/catalogue_bench.py"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     results["seconds"] = args.seconds
     write_report(results, (OUT / "catalogue.md").read_text(), args.seconds)
+    say("tracker stores: a turn at turn 10 and at turn 500 ...")
+    subprocess.run([sys.executable, "bench/tracker_bench.py"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    with (OUT / "report.md").open("a", encoding="utf-8") as report:  # its own section, last
+        report.write("\n## 7. Long conversations\n\n" + (OUT / "tracker.md").read_text().split("\n", 2)[2])
     shutil.rmtree(tmp, ignore_errors=True)
 
 

@@ -102,7 +102,7 @@ def write_endpoints(path: Path, ports: Ports, pg_password: str, redis_password: 
     text = (
         f'action_endpoint:\n  url: "http://127.0.0.1:{ports.actions}/webhook"\n'
         f'  headers:\n    {ACTIONS_HEADER}: "{ACTIONS_TOKEN}"\n'
-        f"tracker_store:\n  type: SQL\n{database}  db: conversations\n"
+        f"tracker_store:\n  type: rasa_addons.postgres_tracker_store.PostgreSQLTrackerStore\n{database}  db: conversations\n"
         f"event_broker:\n  type: SQL\n{database}  db: events\n"
         f"lock_store:\n  type: rasa_addons.lock_store.AtomicRedisLockStore\n  url: 127.0.0.1\n  port: {ports.redis}\n"
         f'  password: "{redis_password}"\n  db: 0\n  key_prefix: assistant\n'
