@@ -29,6 +29,7 @@ from telegram.ext import (
 )
 
 from bot.formatting import split
+from bot.handled import Handled
 from bot.helpdesk import StaffMessages
 from bot.keyboards import assistant_keyboard, drop_keyboards, forget_keyboard
 from bot.phrases import LANGUAGES, say
@@ -54,9 +55,10 @@ def telegram_language(code: str | None) -> str:
 
 
 class Bridge:
-    def __init__(self, rasa: RasaClient, state: State) -> None:
+    def __init__(self, rasa: RasaClient, state: State, handled: Handled | None = None) -> None:
         self.rasa = rasa
         self.state = state
+        self.handled = handled or Handled(f"sqlite:///{state.path}")  # shared by several bridges: PostgreSQL
         self.locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
         self.stopping = asyncio.Event()
         self.redelivery: asyncio.Task[None] | None = None
@@ -303,6 +305,7 @@ class Bridge:
         await context.bot.send_message(chat_id, say("forget_done", lang))
 
     def register(self, application: Application) -> None:  # type: ignore[type-arg]
+        self.handled.register(application)  # first, for every update: one handled before stops there
         application.add_handler(CommandHandler("start", self.on_start))
         application.add_handler(CommandHandler("help", self.on_help))
         application.add_handler(CommandHandler("language", self.on_language))

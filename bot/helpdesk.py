@@ -4,8 +4,9 @@ The console keeps what staff write (and its notices: handed back, closed) until 
 the bridge asks for what came after the last one it sent (`GET /bridge/messages?after=N&wait=20`
 on the console's push endpoint, with the bridge's shared secret: a long poll that answers as soon
 as there is something), sends each to its chat with the
-writer's name, and keeps its place in its own file, so a restart of either side loses nothing
-and repeats nothing that Telegram acknowledged.
+writer's name, and keeps its place in its own file, so a restart of either side loses nothing.
+Each message is claimed before it is sent (bot/handled.py): two bridges send it once, and a bridge
+killed between Telegram's answer and writing its place down does not send it again.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from telegram import Bot
 from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.formatting import split
+from bot.handled import STAFF, Handled
 from bot.state import State
 
 log = logging.getLogger("bot.helpdesk")
@@ -29,12 +31,13 @@ WAIT = 20.0  # seconds the console may hold a request while nothing is waiting
 
 
 class StaffMessages:
-    def __init__(self, url: str, token: str, state: State, interval: float = 0.5) -> None:
+    def __init__(self, url: str, token: str, state: State, handled: Handled, interval: float = 0.5) -> None:
         self.url = url.rstrip("/") + "/bridge/messages"
         self.client = httpx.AsyncClient(
             timeout=httpx.Timeout(WAIT + 10.0, connect=3.0), headers={"X-Bridge-Token": token}
         )
         self.state = state
+        self.handled = handled  # shared by the bridges: each staff message claimed once, before it is sent
         self.interval = interval
 
     async def fetch(self, after: int) -> list[dict[str, Any]]:
@@ -77,7 +80,9 @@ class StaffMessages:
             try:
                 messages = fetching.result()
                 for message in messages:
-                    if not await self.deliver(bot, message):
+                    claimed = self.handled.claim(STAFF, int(message["id"]))  # else sent, or being sent, already
+                    if claimed and not await self.deliver(bot, message):
+                        self.handled.release(STAFF, int(message["id"]))
                         pause = 5.0
                         break
                     after = int(message["id"])

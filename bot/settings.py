@@ -10,6 +10,9 @@ BRIDGE_TOKEN = os.environ.get("BRIDGE_TOKEN", "")  # shown to Rasa's bridge chan
 RASA_API_TOKEN = os.environ.get("RASA_API_TOKEN") or None  # Rasa's HTTP API, for /forget
 RASA_URL = os.environ.get("RASA_URL", "http://127.0.0.1:5005")
 TELEGRAM_STATE = Path(os.environ.get("TELEGRAM_STATE", "var/telegram.db"))  # the bridge's file (0600)
+# where the bridges record the updates and staff messages they took on (bot/handled.py); unset: the
+# bridge's own file; a postgresql:// URL shared by several bridges (the scaled profile)
+TELEGRAM_DATABASE_URL = os.environ.get("TELEGRAM_DATABASE_URL") or f"sqlite:///{TELEGRAM_STATE}"
 TELEGRAM_API_URL = os.environ.get("TELEGRAM_API_URL") or None  # a Bot API server; unset: Telegram's
 # webhook mode instead of long polling when TELEGRAM_WEBHOOK_URL is set (the secret is required then)
 TELEGRAM_WEBHOOK_URL = os.environ.get("TELEGRAM_WEBHOOK_URL") or None

@@ -25,6 +25,7 @@ from telegram.request import HTTPXRequest
 import privacy
 from bot import settings
 from bot.bridge import Bridge
+from bot.handled import Handled
 from bot.helpdesk import StaffMessages
 from bot.persistence import SQLitePersistence
 from bot.rasa_client import RasaClient
@@ -74,9 +75,10 @@ def main() -> None:
     bridge = Bridge(
         RasaClient(settings.RASA_URL, settings.BRIDGE_TOKEN, settings.RASA_API_TOKEN),
         State(settings.TELEGRAM_STATE),
+        Handled(settings.TELEGRAM_DATABASE_URL),
     )
     if settings.CONSOLE_PUSH_URL:  # staff messages from the helpdesk console (bot/helpdesk.py)
-        bridge.helpdesk = StaffMessages(settings.CONSOLE_PUSH_URL, settings.BRIDGE_TOKEN, bridge.state)
+        bridge.helpdesk = StaffMessages(settings.CONSOLE_PUSH_URL, settings.BRIDGE_TOKEN, bridge.state, bridge.handled)
     webhook_url = settings.TELEGRAM_WEBHOOK_URL
     application = build(settings.TELEGRAM_BOT_TOKEN, bridge, settings.TELEGRAM_API_URL, polling=not webhook_url)
     if webhook_url:

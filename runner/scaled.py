@@ -72,6 +72,7 @@ def build(var: Path, ports: Ports, api_token: str, bridge_token: str, console_se
     logs.mkdir(parents=True, exist_ok=True)
     os.chmod(home, 0o755)  # the postgres user must reach its data folder
     pg_password = kept_secret(home / "postgres-password")
+    (home / "postgres-port").write_text(f"{ports.postgres}\n", encoding="utf-8")  # for pg_dump (docs/operations.md)
     redis_password = kept_secret(home / "redis-password")
     endpoints = write_endpoints(home / "endpoints.yml", ports, pg_password, redis_password)
     catalogue_url = f"http://127.0.0.1:{ports.catalogue}"
@@ -116,10 +117,19 @@ def build(var: Path, ports: Ports, api_token: str, bridge_token: str, console_se
         )
         applications.append(server)
     applications.append(widget_server(ports.widget, log_path=logs / "widget.log"))
-    if settings.TELEGRAM_BOT_TOKEN:  # long polling: one bridge (webhook mode behind HAProxy is still to come)
-        push_url = f"http://127.0.0.1:{ports.console_push}"
-        bridge = telegram_bridge(rasa_url, api_token, bridge_token, logs / "telegram.log", CONSOLE_PUSH_URL=push_url)
-        applications.append(bridge)
+    if settings.TELEGRAM_BOT_TOKEN:  # webhook mode: two behind HAProxy; long polling: one (Telegram allows one)
+        shared = {
+            "CONSOLE_PUSH_URL": f"http://127.0.0.1:{ports.console_push}",
+            "TELEGRAM_DATABASE_URL": postgres_url(ports.postgres, pg_password, "telegram"),  # updates handled once
+        }
+        bridge_ports = ports.bridge_replicas if settings.TELEGRAM_WEBHOOK_URL else [0]
+        for i, port in enumerate(bridge_ports, 1):
+            env = {**shared, "TELEGRAM_STATE": str(home / f"telegram-{i}.db")}
+            if port:
+                env.update(TELEGRAM_WEBHOOK_PORT=str(port), TELEGRAM_WEBHOOK_LISTEN="127.0.0.1")
+            bridge = telegram_bridge(rasa_url, api_token, bridge_token, logs / f"telegram-{i}.log", **env)
+            bridge.name = f"Telegram bridge {i}"
+            applications.append(bridge)
     return Profile(ports, infrastructure, applications, pg_password, home)
 
 

@@ -9,7 +9,10 @@ from pathlib import Path
 from runner import settings
 from runner.processes import ACTIONS_HEADER, ACTIONS_TOKEN, free_port, write_private
 
-REPLICAS = 2  # Rasa servers, action servers and consoles each
+REPLICAS = 2  # Rasa servers, action servers, consoles and Telegram bridges (webhook mode) each
+# HAProxy's expression for the chat an update belongs to (message or button press): a chat's updates
+# go to one bridge, where its keyboards' data and language are (the other takes them if it is down)
+CHAT_OF_UPDATE = r"""req.body,regsub('^.*?\"chat\":\{\"id\":',''),regsub('[^0-9-].*$','')"""
 
 
 @dataclass
@@ -27,6 +30,9 @@ class Ports:
     stats: int = field(default_factory=free_port)  # HAProxy's statistics page (/stats, ;csv for machines)
     rasa_replicas: list[int] = field(default_factory=lambda: [free_port() for _ in range(REPLICAS)])
     action_replicas: list[int] = field(default_factory=lambda: [free_port() for _ in range(REPLICAS)])
+    # the bridges' webhook (0: none, when TELEGRAM_WEBHOOK_URL is unset)
+    telegram: int = settings.TELEGRAM_WEBHOOK_PORT if settings.TELEGRAM_WEBHOOK_URL else 0
+    bridge_replicas: list[int] = field(default_factory=lambda: [free_port() for _ in range(REPLICAS)])
     console_replicas: list[tuple[int, int]] = field(
         default_factory=lambda: [(free_port(), free_port()) for _ in range(REPLICAS)]
     )
@@ -44,6 +50,22 @@ def haproxy_config(ports: Ports) -> str:
     actions = servers("actions", ports.action_replicas)
     console = servers("console", [port for port, _ in ports.console_replicas])
     push = servers("push", [port for _, port in ports.console_replicas])
+    bridges = servers("bridge", ports.bridge_replicas)
+    telegram = (
+        f"""frontend telegram
+  bind 127.0.0.1:{ports.telegram}
+  option http-buffer-request
+  default_backend telegram
+backend telegram
+  # a chat's updates to one bridge (its keyboards' data and language live there); the other if it is down
+  balance hash {CHAT_OF_UPDATE}
+  hash-type consistent
+  option httpchk GET /health
+{bridges}
+"""
+        if ports.telegram
+        else ""
+    )
     return f"""global
   maxconn 4000
 
@@ -86,7 +108,7 @@ backend console_push
   balance roundrobin
   option httpchk GET /health
 {push}
-listen stats
+{telegram}listen stats
   bind 127.0.0.1:{ports.stats}
   stats enable
   stats uri /stats
@@ -102,7 +124,8 @@ def write_endpoints(path: Path, ports: Ports, pg_password: str, redis_password: 
     text = (
         f'action_endpoint:\n  url: "http://127.0.0.1:{ports.actions}/webhook"\n'
         f'  headers:\n    {ACTIONS_HEADER}: "{ACTIONS_TOKEN}"\n'
-        f"tracker_store:\n  type: rasa_addons.postgres_tracker_store.PostgreSQLTrackerStore\n{database}  db: conversations\n"
+        "tracker_store:\n  type: rasa_addons.postgres_tracker_store.PostgreSQLTrackerStore\n"
+        f"{database}  db: conversations\n"
         f"event_broker:\n  type: SQL\n{database}  db: events\n"
         f"lock_store:\n  type: rasa_addons.lock_store.AtomicRedisLockStore\n  url: 127.0.0.1\n  port: {ports.redis}\n"
         f'  password: "{redis_password}"\n  db: 0\n  key_prefix: assistant\n'

@@ -19,7 +19,8 @@ from pathlib import Path
 
 from runner.processes import Server, write_private
 
-DATABASES = ("conversations", "events", "console")  # Rasa's tracker store, its event broker, the console's store
+# Rasa's tracker store, its event broker, the console's store, the Telegram bridges' record of updates handled
+DATABASES = ("conversations", "events", "console", "telegram")
 
 
 @dataclass

@@ -4,7 +4,8 @@ It answers getMe, getUpdates (long polling), sendMessage, sendChatAction,
 answerCallbackQuery, editMessageReplyMarkup, setWebhook, deleteWebhook with
 Telegram's JSON; tests push updates in and read what the bot sent. It can be
 told to answer the next calls of a method with 429 (flood control, with
-retry_after) or 500.
+retry_after) or 500, or to hold its answers to a method (the request arrived, the caller waits, as
+when a process dies between Telegram's work and its answer).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ class FakeTelegram:
         self.updates: list[dict[str, Any]] = []
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.faults: dict[str, list[int]] = {}
+        self.holds: dict[str, threading.Event] = {}  # method -> set when its answers may go
         self.condition = threading.Condition()
         self.update_ids = itertools.count(1)
         self.message_ids = itertools.count(1000)
@@ -91,6 +93,9 @@ class FakeTelegram:
             fault = planned.pop(0) if planned else None
             self.calls.append((method, params))
             self.condition.notify_all()
+            hold = self.holds.get(method)
+        if hold is not None:
+            hold.wait(60)
         if fault == 429:
             return 429, {
                 "ok": False,
@@ -195,6 +200,11 @@ class FakeTelegram:
                 "data": callback_data,
             },
         }
+
+    def hold(self, method: str) -> threading.Event:
+        """Answer no call of `method` until the returned event is set (the calls are recorded at once)."""
+        self.holds[method] = threading.Event()
+        return self.holds[method]
 
     def sent(self, chat_id: int | None = None, method: str = "sendMessage") -> list[dict[str, Any]]:
         with self.condition:

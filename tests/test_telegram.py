@@ -238,7 +238,8 @@ def test_buttons_work_over_the_webhook(webhook_bridge: tuple[FakeTelegram, str])
         "from": {"id": chat, "is_bot": False, "first_name": "X", "language_code": "en"},
         "text": "I need a passport",
     }
-    assert requests.post(url, json={"update_id": 1, "message": message}, headers=secret, timeout=10).ok
+    update = {"update_id": 900_001, "message": message}  # not one of the stand-in's ids: each update is handled once
+    assert requests.post(url, json=update, headers=secret, timeout=10).ok
     question = new_message(fake, chat, 0, lambda m: m.get("reply_markup"))
     seen = len(fake.sent(chat))
     data = question["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
