@@ -40,8 +40,9 @@ import time
 from typing import Any
 
 import sqlalchemy as sa
-from rasa.core.tracker_store import SQLTrackerStore
+from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.trackers import DialogueStateTracker
+from sqlalchemy.orm import sessionmaker
 
 from rasa_addons import settings
 from rasa_addons.tracker_store import PURGE_EVERY
@@ -116,6 +117,13 @@ class PostgreSQLTrackerStore(SQLTrackerStore):
         self._unread: set[str] = set()  # conversations that could not be read for the turn
         kwargs.setdefault("dialect", "postgresql")
         super().__init__(domain=domain, **kwargs)
+        # Rasa's engine, with each pooled connection checked before use: after PostgreSQL restarts,
+        # the first turn gets a fresh connection instead of a dead one (and a "write again")
+        rasas: sa.engine.Engine = self.engine  # type: ignore[has-type]  # Rasa's, untyped
+        url = rasas.url
+        rasas.dispose()
+        self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
+        self.sessionmaker = sessionmaker(bind=self.engine)
         with self.engine.begin() as connection:
             for index in _INDEXES:
                 connection.execute(sa.text(index))
@@ -157,6 +165,7 @@ class PostgreSQLTrackerStore(SQLTrackerStore):
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         """The conversation as a turn needs it (see the module's docstring)."""
         self._unread.discard(sender_id)
+        self._unsaved.discard(sender_id)  # a new turn: an earlier one's failure was answered already
         try:
             rows = self._rows(sender_id)
         except Exception:
