@@ -17,6 +17,7 @@ import privacy
 from console.config import Settings
 from console.events import EventReader
 from console.rasa import Rasa
+from console.redis_relay import RedisRelay
 from console.store import Store
 from console.web import Console, push_app, staff_app
 
@@ -53,6 +54,7 @@ async def serve(settings: Settings) -> None:
     rasa = Rasa(settings.rasa_url, settings.rasa_token)
     console = Console(settings, store, rasa, stopping)
     reader = EventReader(settings.broker_url, store, console.changes.notify)
+    relay = RedisRelay(settings.redis_url, console.changes) if settings.redis_url else None
     runners = []
     for app, port, access in (
         (staff_app(console), settings.port, True),
@@ -72,9 +74,14 @@ async def serve(settings: Settings) -> None:
     log.info("console on http://%s:%d, push endpoint on :%d", settings.host, settings.port, settings.push_port)
     reading = asyncio.create_task(reader.run(stopping))
     purging = asyncio.create_task(purge(store, settings.retention_days, stopping))
+    relaying = asyncio.create_task(relay.run(stopping)) if relay else None
     await stopping.wait()
+    console.changes.wake()  # open streams end now, not at their next look at the store
     await reading
     await purging
+    if relay and relaying:
+        await relaying
+        await relay.close()
     for runner in runners:
         await runner.cleanup()
     await rasa.close()

@@ -33,6 +33,10 @@ class Settings:
     secure_cookie: bool = field(default_factory=lambda: os.environ.get("CONSOLE_SECURE_COOKIE") == "1")
     # days the console keeps a conversation's row, staff messages, notes and tags after its last change
     retention_days: float = field(default_factory=lambda: float(os.environ.get("RETENTION_DAYS") or 90))
+    # Redis for the consoles' notifications to each other (the scaled profile); unset: none needed
+    redis_url: str = field(default_factory=lambda: os.environ.get("CONSOLE_REDIS_URL", ""))
+    # seconds between a live page's looks at the store for changes nobody announced
+    store_poll: float = field(default_factory=lambda: float(os.environ.get("CONSOLE_STORE_POLL") or 1))
     session_hours: float = field(default_factory=lambda: float(os.environ.get("CONSOLE_SESSION_HOURS", "12")))
 
     @property

@@ -35,7 +35,7 @@ class Console:
         # the catalogue's words for life events, questions and answers (staff read English)
         self.catalogue = Catalogue()
         self.sessions = Sessions(settings.secret, settings.session_hours)
-        self.changes = Changes()
+        self.changes = Changes(settings.store_poll)
         self.templates = jinja2.Environment(
             loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True, trim_blocks=True, lstrip_blocks=True
         )

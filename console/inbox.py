@@ -14,10 +14,12 @@ from aiohttp import web
 from console.context import TABS, Console, console_of, public_row
 from console.guard import signed_in
 from console.hours import hours_now
+from console.notifications import Rhythm
 
 routes = web.RouteTableDef()
 CLOCK_SLACK = 2.0  # seconds: changes this much before the last one seen are sent again, not lost
 STREAM_LIFETIME = 600.0  # seconds an event stream stays open; the browser reconnects by itself
+KEEPALIVE = 5.0  # seconds between comments on a quiet stream (a proxy may close a silent one)
 
 
 async def tab_rows(console: Console, request: web.Request) -> tuple[str, list[dict[str, Any]], int]:
@@ -48,20 +50,19 @@ async def inbox_json(request: web.Request) -> web.Response:
 @routes.get("/api/stream")
 @signed_in(api=True)
 async def stream(request: web.Request) -> web.StreamResponse:
-    """`change` whenever a conversation changes (here or, within a second, in another console), with
-    the ids of those that changed, so a conversation's page refreshes only for its own."""
+    """`change` whenever a conversation changes (here or in another console: announced through Redis,
+    or seen in the store within CONSOLE_STORE_POLL seconds), with the ids of those that changed, so a
+    conversation's page refreshes only for its own."""
     console = console_of(request)
     response = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-store"})
     await response.prepare(request)
     mark = await console.db(console.store.changed)
-    seen = console.changes.version
+    rhythm = Rhythm(console.changes, KEEPALIVE)
     ends = time.monotonic() + STREAM_LIFETIME
     await response.write(b"retry: 1000\n\n")
     with contextlib.suppress(ConnectionResetError):  # the page went away
         while not console.stopping.is_set() and time.monotonic() < ends:
-            seen = await console.changes.wait(seen, 1.0)
-            now_mark = await console.db(console.store.changed)
-            if now_mark != mark:
+            if await rhythm.next() and (now_mark := await console.db(console.store.changed)) != mark:
                 # a little before the last mark: another process's clock, a late commit
                 ids = await console.db(console.store.changed_since, mark[0] - CLOCK_SLACK)
                 mark = now_mark

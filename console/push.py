@@ -20,12 +20,14 @@ from aiohttp import web
 
 from console.auth import same_token
 from console.context import CONSOLE, Console, console_of, health
+from console.notifications import Rhythm
 
 log = logging.getLogger(__name__)
 routes = web.RouteTableDef()
 WEB_ID = re.compile(r"^web-[0-9a-f]{32}$")
 TELEGRAM_CHAT = re.compile(r"-?[0-9]{1,20}")
 STREAM_LIFETIME = 600.0  # seconds an event stream stays open; the widget reconnects by itself
+KEEPALIVE = 15.0  # seconds between comments on a quiet stream
 BRIDGE_WAIT = 25.0  # seconds the Telegram bridge's long poll may wait at most
 CitizenHandler = Callable[[web.Request, str, dict[str, str]], Awaitable[web.StreamResponse]]
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -86,21 +88,19 @@ async def stream(request: web.Request, sender: str, headers: dict[str, str]) -> 
     response = web.StreamResponse(headers={**headers, "Content-Type": "text/event-stream"})
     await response.prepare(request)
     await response.write(b"retry: 2000\n\n")
-    seen = console.changes.version
+    rhythm = Rhythm(console.changes, KEEPALIVE)
     ends = time.monotonic() + STREAM_LIFETIME
-    idle = 0.0
+    read = True
     with contextlib.suppress(ConnectionResetError):  # the widget closed or the page went away
         while not console.stopping.is_set() and time.monotonic() < ends:
-            for message in await console.db(console.store.messages_for, sender, after):
-                after = message["id"]
-                data = json.dumps(shown(message), ensure_ascii=False)
-                await response.write(f"id: {after}\nevent: message\ndata: {data}\n\n".encode())
-                idle = 0.0
-            seen = await console.changes.wait(seen, 1.0)
-            idle += 1.0
-            if idle >= 15:
+            if read:
+                for message in await console.db(console.store.messages_for, sender, after):
+                    after = message["id"]
+                    data = json.dumps(shown(message), ensure_ascii=False)
+                    await response.write(f"id: {after}\nevent: message\ndata: {data}\n\n".encode())
+            else:
                 await response.write(b": still here\n\n")
-                idle = 0.0
+            read = await rhythm.next()
     return response
 
 
@@ -140,11 +140,11 @@ async def bridge_messages(request: web.Request) -> web.Response:
         wait = min(max(float(request.query.get("wait") or 0), 0.0), BRIDGE_WAIT)
     except ValueError:
         wait = 0.0
-    ends, seen = time.monotonic() + wait, console.changes.version
+    ends, rhythm = time.monotonic() + wait, Rhythm(console.changes, BRIDGE_WAIT)
     found = await console.db(console.store.telegram_messages, after)
     while not found and not console.stopping.is_set() and time.monotonic() < ends:
-        seen = await console.changes.wait(seen, min(1.0, max(0.0, ends - time.monotonic())))
-        found = await console.db(console.store.telegram_messages, after)
+        if await rhythm.next(limit=ends - time.monotonic()):
+            found = await console.db(console.store.telegram_messages, after)
     chats = [
         {"id": m["id"], "chat_id": int(m["sender_id"].split(":", 1)[1]), "author": m["author"], "text": m["text"]}
         for m in found

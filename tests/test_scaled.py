@@ -11,17 +11,23 @@ module's processes start once (about 40 s) and the last test stops them.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
 import os
+import queue
 import secrets
 import shutil
+import subprocess
+import sys
 import tempfile
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
@@ -29,7 +35,7 @@ import yaml
 
 from rasa_addons.lock_store import AtomicRedisLockStore
 from runner import scaled, services, settings
-from runner.processes import ACTIONS_TOKEN, ROOT, Server, free_port
+from runner.processes import ACTIONS_TOKEN, ROOT, Server, base_env, free_port
 
 
 def skip_reason() -> str | None:
@@ -200,6 +206,93 @@ def test_both_consoles_serve_and_read_rasas_events_from_postgresql(profile: scal
             time.sleep(0.2)
     connection.close()
     assert left == 0, "the consoles did not read Rasa's events from PostgreSQL"
+
+
+class EventStream:
+    """A server-sent event stream read in a thread, as a browser's EventSource reads it."""
+
+    def __init__(self, url: str, cookies: Any = None) -> None:
+        self.events: queue.Queue[tuple[str, str]] = queue.Queue()
+        self.response = requests.get(url, cookies=cookies, stream=True, timeout=(5, 60))
+        assert self.response.status_code == 200, self.response.text[:200]
+        self.response.encoding = "utf-8"  # what server-sent events always are
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        kind = ""
+        with contextlib.suppress(requests.RequestException, AttributeError):  # closed by the test
+            for line in self.response.iter_lines(decode_unicode=True):
+                if line.startswith("event: "):
+                    kind = line[len("event: ") :]
+                elif line.startswith("data: "):
+                    self.events.put((kind, line[len("data: ") :]))
+
+    def next(self, kind: str, wanted: Callable[[dict[str, Any]], bool], timeout: float = 20.0) -> dict[str, Any]:
+        """The first `kind` event whose data `wanted` accepts, within `timeout` seconds (a deadline)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with contextlib.suppress(queue.Empty):
+                found, data = self.events.get(timeout=max(0.0, deadline - time.monotonic()))
+                if found == kind and wanted(json.loads(data)):
+                    return dict(json.loads(data))
+        raise AssertionError(f"no such {kind} event within {timeout:.0f} s")
+
+    def close(self) -> None:
+        self.response.close()
+
+
+def restarted(console: Server, **env: str) -> Server:
+    console.stop()
+    console.env.update(env)
+    return console.start(timeout=60)
+
+
+def test_a_handover_a_claim_and_a_reply_on_one_console_appear_live_on_the_other(
+    profile: scaled.Profile, tmp_path: Path
+) -> None:
+    """Console A reads Rasa's events and takes the staff's actions; console B reads no events and
+    looks at the store only once an hour here: what B's live inbox and the widget's push stream on B
+    show within seconds came through Redis (publish/subscribe, CONSOLE_REDIS_URL)."""
+    from tests.test_console import Staff, web_id
+
+    (url_a, _), (url_b, push_b) = (
+        (f"http://127.0.0.1:{p}", f"http://127.0.0.1:{q}") for p, q in profile.ports.console_replicas
+    )
+    console_b = next(server for server in profile.replicas("helpdesk console") if server.name.endswith("2"))
+    saved = {key: console_b.env[key] for key in ("CONSOLE_EVENTS_URL",)}
+    store_url = services.postgres_url(profile.ports.postgres, profile.pg_password, "console")
+    password = secrets.token_urlsafe(12)
+    command = [sys.executable, "-m", "console.accounts", "add", "ana", "--role", "agent"]
+    env = base_env(CONSOLE_DATABASE_URL=store_url, ASSISTANT_VAR=str(tmp_path))
+    added = subprocess.run(command, input=password + "\n", env=env, cwd=ROOT, text=True, capture_output=True)
+    assert added.returncode == 0, added.stderr
+    restarted(console_b, CONSOLE_EVENTS_URL=f"sqlite:///{tmp_path / 'none.db'}", CONSOLE_STORE_POLL="3600")
+    streams: list[EventStream] = []
+    try:
+        on_a, on_b = Staff(url_a).sign_in("ana", password), Staff(url_b).sign_in("ana", password)
+        inbox_b = EventStream(f"{url_b}/api/stream", on_b.http.cookies)
+        streams.append(inbox_b)
+        citizen = web_id()
+        widget_b = EventStream(f"{push_b}/push/{citizen}/stream")
+        streams.append(widget_b)
+        before = {row["id"] for row in on_a.inbox("open")["rows"]}
+        say(profile, citizen, "I want to talk to a person")
+        change = inbox_b.next("change", lambda data: bool(set(data["ids"]) - before))
+        (conversation,) = set(change["ids"]) - before
+        assert conversation in [row["id"] for row in on_b.inbox("waiting")["rows"]]
+        assert on_a.post(f"/c/{conversation}/claim").status_code == 303
+        inbox_b.next("change", lambda data: conversation in data["ids"])
+        held = {row["id"]: row for row in on_b.inbox("open")["rows"]}[conversation]
+        assert (held["status"], held["holder"]) == ("held", "ana")
+        assert on_a.post(f"/c/{conversation}/reply", text="Bună ziua, sunt Ana.").status_code == 303
+        message = widget_b.next("message", lambda data: True)
+        assert (message["text"], message["author"]) == ("Bună ziua, sunt Ana.", "Ana, helpdesk")
+        assert on_a.post(f"/c/{conversation}/handback").status_code == 303
+    finally:
+        for stream in streams:
+            stream.close()
+        console_b.env.pop("CONSOLE_STORE_POLL", None)
+        restarted(console_b, **saved)
 
 
 def test_a_conversation_goes_on_when_an_action_server_is_killed(profile: scaled.Profile) -> None:
