@@ -23,9 +23,6 @@ import asyncio
 import hmac
 import logging
 import re
-import threading
-import time
-from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable
 from functools import cache
 from pathlib import Path
@@ -46,6 +43,7 @@ from sanic.response import HTTPResponse
 import privacy
 from rasa_addons import settings
 from rasa_addons.settings import MAX_MESSAGE, RATE_PER_CLIENT, RATE_PER_CONVERSATION
+from rate_limit import RateLimit
 
 log = logging.getLogger(__name__)
 WEB_ID = re.compile(r"^web-[0-9a-f]{32}$")
@@ -70,29 +68,6 @@ def phrase(key: str, metadata: dict[str, Any] | None, text: str) -> str:
         romanian = any(ch in ROMANIAN_LETTERS for ch in text[:500].lower())
         lang = "ru" if cyrillic > 3 else "ro" if romanian else "en"
     return _phrases()[key][lang]
-
-
-class RateLimit:
-    """At most `limit` events a minute per key (a sliding window), in this process's memory."""
-
-    def __init__(self, limit: int, window: float = 60.0) -> None:
-        self.limit, self.window = limit, window
-        self.events: defaultdict[str, deque[float]] = defaultdict(deque)
-        self.lock = threading.Lock()
-
-    def wait(self, key: str) -> float:
-        """0 when the event may happen now (and it is counted), else the seconds to wait."""
-        if self.limit <= 0:
-            return 0.0
-        now = time.monotonic()
-        with self.lock:
-            events = self.events[key]
-            while events and events[0] <= now - self.window:
-                events.popleft()
-            if len(events) >= self.limit:
-                return events[0] + self.window - now
-            events.append(now)
-            return 0.0
 
 
 def error(status: int, code: str, message: str) -> HTTPResponse:
