@@ -8,10 +8,25 @@ from __future__ import annotations
 from folding import fold
 
 YES_WORDS = frozenset(
-    ["yes", "yeah", "yep", "yup", "yea", "sure", "ofc", "correct", "right", "true", "absolutely", "definitely"]
-    + ["certainly", "indeed", "obviously", "exactly"]
-    + ["da", "desigur", "sigur", "bineinteles", "corect", "exact", "evident", "normal", "firește", "fireste"]
-    + ["да", "ага", "угу", "конечно", "верно", "точно", "разумеется", "естественно", "безусловно", "есть", "имеется"]
+    map(
+        fold,
+        ["yes", "yeah", "yep", "yup", "yea", "sure", "ofc", "correct", "right", "true", "absolutely", "definitely"]
+        + ["certainly", "indeed", "obviously", "exactly"]
+        + ["da", "desigur", "sigur", "bineinteles", "corect", "exact", "evident", "normal", "firește", "fireste"]
+        + [
+            "да",
+            "ага",
+            "угу",
+            "конечно",
+            "верно",
+            "точно",
+            "разумеется",
+            "естественно",
+            "безусловно",
+            "есть",
+            "имеется",
+        ],
+    )
 )
 
 
@@ -34,6 +49,9 @@ LIVE = frozenset(
 
 
 AND = frozenset(["and", "si", "и", "where", "unde", "где"])
+HERE = frozenset(["here", "aici", "тут", "здесь"])
+
+
 FILLERS = frozenset(["are", "is", "also", "too", "originally", "tot", "тоже", "сами", "родом"])
 
 
@@ -81,7 +99,10 @@ CAME_BACK = frozenset(["writing", "write", "scriu", "пишу"]) | frozenset(
 ONLY = frozenset(["only", "just", "doar", "numai", "только", "лишь"])
 
 
-ARTICLES = frozenset(["the", "a", "an", "my", "un", "o", "de", "mea", "meu", "мне", "мой", "моя", "мое"])
+ARTICLES = frozenset(map(fold, ["the", "a", "an", "my", "un", "o", "de", "mea", "meu", "мне", "мой", "моя", "мое"]))
+
+
+BARELY = frozenset(["barely", "hardly", "abia", "еле", "едва"])  # "денег еле хватает" is not "денег хватает"
 
 
 NEGATIVE_WORDS = frozenset(
@@ -108,7 +129,7 @@ LOCATIVES = frozenset(["in", "at", "la", "в", "во", "from", "din", "из"])
 
 
 AFTER_NEGATORS = frozenset(
-    ["нет", "нету", "nu", "none", "nope", "nowhere", "nicaieri", "нигде"]
+    ["нет", "нету", "nu", "n", "nam", "none", "nope", "nowhere", "nicaieri", "нигде"]
 )  # "машины нет", "copii nu avem"
 
 
@@ -277,41 +298,84 @@ HALF_YEAR = {"полгода": "6 месяцев", "jumatate de an": "6 luni", "
 
 
 AGE_BEFORE = frozenset(
-    [
-        "am",
-        "im",
-        "aged",
-        "turning",
-        "turned",
-        "turn",
-        "implinesc",
-        "implineste",
-        "мне",
-        "ему",
-        "ей",
-        "исполнилось",
-        "исполняется",
-    ]
+    map(
+        fold,
+        [
+            "am",
+            "im",
+            "aged",
+            "are",
+            "has",
+            "turning",
+            "turned",
+            "turn",
+            "implinesc",
+            "implineste",
+            "мне",
+            "ему",
+            "ей",
+            "исполнилось",
+            "исполняется",
+        ],
+    )
 )
 
 
-COUNTED_AFTER = frozenset(["de", "of", "стажа", "стаж", "работы"])  # "am 35 de ani de stagiu" counts work
+COUNTED_AFTER = frozenset(
+    ["de", "of", "стажа", "стаж", "работы", "стажу", "vechime", "stagiu", "stagiul", "staj", "stajul", "munca"]
+)  # "am 35 de ani de stagiu" counts work
 
 
-PUPILS = frozenset(["pupils", "schoolkids", "elevi", "школьника", "школьников", "школьницы"])
+PUPILS = frozenset(
+    ["pupils", "schoolkids", "elevi", "школьника", "школьников", "школьницы"]
+    + ["pupil", "schoolboy", "schoolgirl", "elev", "eleva", "школьник", "школьница", "первоклассник", "первоклашка"]
+)
 
 
 CHILD_WORDS = frozenset(
-    ["son", "daughter", "boy", "boys", "girl", "girls", "child", "kid", "kids", "children", "baby", "twins"]
-    + ["baiat", "baiatul", "baiet", "fata", "fetita", "fiica", "fiicei", "fiul", "fiului", "copil", "copilul", "copii"]
-    + ["сын", "сыну", "сына", "дочь", "дочка", "дочке", "дочери", "ребенок", "ребенку", "мальчик", "девочка", "дети"]
-    + ["детей", "малых", "малышей", "детишек"]
-    + ["baietii", "baieti", "fetele", "copiii", "fiii", "fetita", "nepotica", "nepotul", "nepoata", "nepotel"]
-    + ["grandson", "granddaughter", "внук", "внучка", "внуку", "внучке"]
+    map(
+        fold,
+        ["son", "daughter", "boy", "boys", "girl", "girls", "child", "kid", "kids", "children", "baby", "twins"]
+        + ["baietel", "baietelul", "copilas", "copilasul"]
+        + ["сынок", "сыночек", "дочурка", "малыш", "малышка", "мальчика"]
+        + [
+            "baiat",
+            "baiatul",
+            "baiet",
+            "fata",
+            "fetita",
+            "fiica",
+            "fiicei",
+            "fiul",
+            "fiului",
+            "copil",
+            "copilul",
+            "copii",
+        ]
+        + [
+            "сын",
+            "сыну",
+            "сына",
+            "дочь",
+            "дочка",
+            "дочке",
+            "дочери",
+            "ребенок",
+            "ребенку",
+            "мальчик",
+            "девочка",
+            "дети",
+        ]
+        + ["детей", "малых", "малышей", "детишек"]
+        + ["baietii", "baieti", "fetele", "copiii", "fiii", "fetita", "nepotica", "nepotul", "nepoata", "nepotel"]
+        + ["grandson", "granddaughter", "внук", "внучка", "внуку", "внучке"],
+    )
 )
 
 
-IS = frozenset(["is", "are", "shes", "hes", "e", "au", "ей", "ему", "им"])  # "she is 67", "el are 32 de ani", "ей 60"
+IS = frozenset(
+    map(fold, ["is", "are", "shes", "hes", "e", "au", "ей", "ему", "им"])
+)  # "she is 67", "el are 32 de ani", "ей 60"
 
 
 EVENT_STEMS = (

@@ -26,6 +26,7 @@ from actions.answer_words import (
     OPTIONAL,
     ORDINALS,
     PHRASE_GAP,
+    PUPILS,
     YES_WORDS,
 )
 from actions.counts import _counted, by_age, children_ages, counted_fact
@@ -58,7 +59,9 @@ def option_evidence(
         if places_after_in:
             positions = [p for p in positions if _located(tokens, p)]
         found.append((name, [(p, p + len(words(plain(name)))) for p in positions]))
-    for phrase, spans in found:
+    elsewhere = {p for other in option.not_in for span in phrase_spans(plain(other), tokens) for p in range(*span)}
+    for phrase, spans in found:  # "на молдавских номерах" holds "молдавских" but is not about a licence
+        spans = [(start, end) for start, end in spans if not set(range(start, end)) <= elsewhere]
         carries_negation = bool(set(words(plain(phrase))) & (NEGATORS | AFTER_NEGATORS | NEGATIVE_WORDS))
         for position, end in spans:
             negated_after = end < len(tokens) and tokens[end] in AFTER_NEGATORS
@@ -157,8 +160,10 @@ CONCLUSION = re.compile(
 
 
 CORRECTION = re.compile(
-    r"\b(?:wait|no wait|i mean|stai|adica|adică|de fapt|стоп|вернее|точнее|то есть)\b[\s,.!—–-]*", re.IGNORECASE
-)
+    r"\b(?:wait|no wait|stai|стоп|вернее|точнее)\b[\s,.!—–-]*"
+    r"|\b(?:i mean|adica|adică|de fapt|то есть)\b[\s,.!—–-]*(?=(?:yes|no|da|nu|да|нет)\b)",
+    re.IGNORECASE,
+)  # "i mean" / "de fapt" correct only when an answer follows ("de fapt nici n-avem…" goes on explaining)
 
 
 def _read_answer(question: Question, text: str, localities: Iterable[Locality] = ()) -> str | None:
@@ -258,6 +263,8 @@ def facts_in(
         ages = children_ages(tokens)
         if not found and question.under is not None and ages:  # "my son is 14" for "a child under 18?"
             found = {"yes" if min(ages) < question.under else "no"}
+        if not found and question.under is not None and set(tokens) & PUPILS:  # "сын школьник у нас"
+            found = {"yes"}
         found = by_age(question, tokens) or found  # "băiatul meu de 22 de ani": an adult
         if len(found) == 1:
             answers[question.id] = found.pop()

@@ -78,12 +78,24 @@ def numbers_in(text: str, question: Question) -> list[float]:
             value = value * given_unit / asked_unit
         value *= _multiplier(tokens, index)
         before = set(tokens[max(0, index - 2) : index])
-        if before & (LESS | NEGATORS):  # "less than 12 months", "меньше 15 лет", "n-am 15 ani"
+        if question.at_least is not None and _says_nothing(before, value, question.at_least):
+            continue  # "more than 1.2 million" to "over 1.5 million?"
+        if before & LESS or _negated_count(tokens, index):  # "less than 12 months", "n-am stajul de 15 ani"
             value -= 0.5
         elif before & MORE:
             value += 0.5
         found.append(value)
     return found
+
+
+def _says_nothing(before: set[str], value: float, threshold: float) -> bool:
+    """ "more than 1.2 million" says nothing about "at least 1.5 million", nor "less than 20" about 15."""
+    return bool(before & MORE and value < threshold or before & LESS and value > threshold)
+
+
+def _negated_count(tokens: list[str], index: int) -> bool:
+    """ "n-am 15 ani", "n-am stajul de 15 ani", "не было 15 лет": a count said not to be reached."""
+    return bool(set(tokens[max(0, index - 4) : index]) & NEGATORS)
 
 
 def number_in(text: str, question: Question) -> float | None:
@@ -142,7 +154,7 @@ def counted_fact(text: str, question: Question) -> str | None:
         if _multiplier(tokens, index) > 1:  # an amount: "оборот миллиона два в год"
             counts.append(value * _multiplier(tokens, index))
         elif given_unit is not None and asked_unit is not None:
-            counts.append(value * given_unit / asked_unit)
+            counts.append(value * given_unit / asked_unit - (0.5 if _negated_count(tokens, index) else 0))
         elif given_unit is None and asked_unit is None and {stem(word) for word in around} & asked_words:
             counts.append(value)
     if not counts:

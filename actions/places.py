@@ -4,6 +4,7 @@ or came from, and what does not say so ("came back from Spain", "register it in 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from actions.answer_words import (
@@ -14,6 +15,7 @@ from actions.answer_words import (
     FROM,
     GENERIC_PLACE_WORDS,
     GOING,
+    HERE,
     LIVE,
     LOCATIVES,
     PEOPLE,
@@ -57,11 +59,20 @@ def localities_named(tokens: list[str], localities: Iterable[Locality]) -> list[
     """(position, locality id) for every time a locality is named, in the order they appear."""
     found = []
     for locality in localities:
-        positions = [p for name in (locality.name, *locality.aliases) for p in name_positions(name, tokens)]
+        names = {spelling for name in (locality.name, *locality.aliases) for spelling in _spellings(name)}
+        positions = [p for name in names for p in name_positions(name, tokens)]
         if locality.district:  # "в Криулянском районе"
             positions += _district_positions(locality.district, tokens)
         found += [(position, locality.id) for position in set(positions)]
     return sorted(found)
+
+
+INNER_I = re.compile(r"(?<=\w)[îâ](?=\w)")
+
+
+def _spellings(name: str) -> set[str]:
+    """A Romanian name in both spellings of the same sound inside a word: "Sîngerei", "Sângerei"."""
+    return {name, INNER_I.sub("â", name), INNER_I.sub("î", name)}
 
 
 def _home_named(tokens: list[str], localities: Iterable[Locality]) -> str | None:
@@ -88,12 +99,17 @@ def _lived_in(tokens: list[str], localities: Iterable[Locality]) -> str | None:
 
 
 def _happened_in_moldova(tokens: list[str], localities: Iterable[Locality]) -> bool:
-    """Whether a Moldovan town is named as where something happened ("born in Bălți"), not as
+    """Whether a Moldovan town is named as where something happened ("born in Bălți"), not only as
     where the citizen lives ("we live in Ialoveni")."""
     return any(
-        _located(tokens, position) and not _lives_at(tokens, position)
+        _located(tokens, position) and (not _lives_at(tokens, position) or _event_before(tokens, position))
         for position, _ in localities_named(tokens, localities)
     )
+
+
+def _event_before(tokens: list[str], position: int) -> bool:
+    """ "родилась в комрате, мы тут и живем": what happened there comes just before the town."""
+    return any(word.startswith(EVENT_STEMS) for word in tokens[max(0, position - 3) : position])
 
 
 def _lives_at(tokens: list[str], position: int) -> bool:
@@ -106,7 +122,9 @@ def _lives_at(tokens: list[str], position: int) -> bool:
     after = tokens[position + 1 : position + 2]  # "noi tot in Hîncești stăm", "в Кагуле живем"
     if after and after[0] in AND:  # "la Bălți și stau în cămin acolo"
         after = tokens[position + 2 : position + 3]
-    return from_us or in_us or bool(set(tokens[max(0, position - 6) : position] + after) & LIVE)
+    here = set(tokens[position + 1 : position + 6])  # "в комрате, мы тут и живем"
+    lives_here = bool(here & HERE and here & LIVE)
+    return from_us or in_us or lives_here or bool(set(tokens[max(0, position - 6) : position] + after) & LIVE)
 
 
 def _district_positions(district: str, tokens: list[str]) -> list[int]:

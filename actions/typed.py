@@ -8,6 +8,7 @@ import re
 
 from actions.answer_words import (
     AFTER_NEGATORS,
+    BARELY,
     DONT_KNOW,
     NEGATION_REACH,
     NEGATORS,
@@ -46,7 +47,8 @@ LEADING_PARTICLE = re.compile(r"^\W*(\w+)\s*[,.!;:—–-]+")
 CLAUSE_END = "|"  # stands for a comma or a full stop: a negation does not reach past it
 
 
-NEVER_BETWEEN = NEGATORS | AFTER_NEGATORS | {CLAUSE_END, "", "but", "dar", "insa", "но", "а"}  # inside a phrase
+# words never inside a phrase: "not", a clause's end, "but", "barely" ("денег еле хватает")
+NEVER_BETWEEN = NEGATORS | AFTER_NEGATORS | {CLAUSE_END, "", "but", "dar", "insa", "но", "а"} | BARELY
 
 
 TOKEN = re.compile(r"\w+|[,.;:!?()]+")

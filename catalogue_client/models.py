@@ -41,6 +41,7 @@ class Option:
     place_names: tuple[str, ...] = ()  # "abroad": every foreign place's names, in every language
     combines: tuple[str, ...] = ()  # the options that, named together, give this one ("both")
     ages: tuple[float, float] | None = None  # a person's age in [from, to) gives this option ("am 45 de ani")
+    not_in: tuple[str, ...] = ()  # longer phrases holding the option's words that mean something else
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Option:
@@ -55,6 +56,7 @@ class Option:
             tuple(data.get("place_names") or []),
             tuple(data.get("combines") or []),
             (float(data["ages"][0]), float(data["ages"][1])) if data.get("ages") else None,
+            tuple(data.get("not_in") or []),
         )
 
 

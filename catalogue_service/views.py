@@ -66,6 +66,7 @@ class Views:
                     "label": self.text(label, lang),
                     "condition": self.text(option.get("condition"), lang),
                     "keywords": self.words(option.get("keywords"), lang),
+                    "not_in": self.words(option.get("not_in"), lang),
                     "relations": list(option.get("relations") or []),
                     "place": option.get("place"),
                     "place_names": self.foreign_place_names() if option.get("place") == "abroad" else [],

@@ -494,3 +494,29 @@ def test_how_much_is_an_allowance_asks_for_the_amount_not_a_fee() -> None:
     assert followup_kind(r.Reading(r.FOLLOWUP, "ask_cost"), "how much is the birth allowance?") == "ask_amount"
     assert followup_kind(r.Reading(r.FOLLOWUP, "ask_cost"), "cât costă certificatul?") == "ask_cost"
     assert followup_kind(r.Reading(r.FOLLOWUP, "ask_cost"), "сколько платят пособие по уходу?") == "ask_amount"
+
+
+def test_words_inside_a_longer_phrase_that_means_something_else_do_not_count() -> None:
+    licence = Question(
+        "licence",
+        "choice",
+        "Do you have a driving licence?",
+        (
+            Option("moldovan", "A Moldovan licence", None, ("молдавские",), not_in=("молдавских номерах",)),
+            Option("foreign", "A foreign licence", None, ("украинские",)),
+        ),
+        (),
+    )
+    opening = "купил машину у соседа, на молдавских номерах, как переоформить"
+    assert facts_in([licence], opening) == {}
+    assert facts_in([licence], "права у меня молдавские, машина на молдавских номерах") == {"licence": "moldovan"}
+    assert read_answer(licence, "молдавские") == "moldovan"
+
+
+def test_every_word_list_is_written_folded_as_messages_are_read() -> None:
+    import actions.answer_words as lists
+    from folding import fold
+
+    for name, value in vars(lists).items():
+        if isinstance(value, frozenset):
+            assert {word for word in value if fold(word) != word} == set(), name
