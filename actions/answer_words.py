@@ -92,6 +92,12 @@ CAME_BACK = frozenset(["writing", "write", "scriu", "пишу"]) | frozenset(
         "приехал",
         "приехала",
         "приехали",
+        "moved",
+        "mutat",
+        "mutata",
+        "переехал",
+        "переехала",
+        "переехали",
     ]
 )
 
@@ -337,7 +343,7 @@ CHILD_WORDS = frozenset(
         fold,
         ["son", "daughter", "boy", "boys", "girl", "girls", "child", "kid", "kids", "children", "baby", "twins"]
         + ["baietel", "baietelul", "copilas", "copilasul"]
-        + ["сынок", "сыночек", "дочурка", "малыш", "малышка", "мальчика"]
+        + ["сынок", "сыночек", "дочурка", "малыш", "малышка", "мальчика", "ребенком", "ребенка", "детьми", "сыном"]
         + [
             "baiat",
             "baiatul",

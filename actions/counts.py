@@ -147,8 +147,8 @@ def counted_fact(text: str, question: Question) -> str | None:
     counts = []
     for index, token in enumerate(tokens):
         value = _number(token)
-        if value is None or _is_age(tokens, index):
-            continue
+        if value is None or _is_age(tokens, index) or set(tokens[max(0, index - 2) : index]) & CHILD_WORDS:
+            continue  # "мне 61 год", "с ребенком 4 года": ages, not counts
         around = tokens[max(0, index - 1) : index] + tokens[index + 1 : index + 3]
         given_unit = unit_next_to(tokens, index)
         if _multiplier(tokens, index) > 1:  # an amount: "оборот миллиона два в год"

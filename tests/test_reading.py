@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from actions import reading as r
-from actions.answers import dont_know, facts_in, polarity, read_answer
+from actions.answers import dont_know, facts_in, locality_in, polarity, read_answer
 from actions.language import clearly_written_in
 from catalogue_client import Locality, Option, Question
 
@@ -520,3 +520,43 @@ def test_every_word_list_is_written_folded_as_messages_are_read() -> None:
     for name, value in vars(lists).items():
         if isinstance(value, frozenset):
             assert {word for word in value if fold(word) != word} == set(), name
+
+
+def test_ages_and_negated_counts_are_not_years_of_contributions() -> None:
+    assert facts_in([CONTRIBUTIONS], "salut, tata are 62 de ani si vrea sa iasa la pensie") == {}
+    assert facts_in([CONTRIBUTIONS], "am implinit virsta dar n-am stajul de 15 ani") == {"min_contribution": "no"}
+    assert read_answer(CONTRIBUTIONS, "mama are 30 de ani vechime") == "yes"
+    months = Question(
+        "insured",
+        "yes_no",
+        "In the last 24 months, did you work officially for at least 12 months?",
+        (Option("yes", "Yes", None), Option("no", "No", None)),
+        (),
+        at_least=12,
+    )
+    assert facts_in([months], "уволилась, одна с ребенком 4 года") == {}
+
+
+def test_more_than_a_lower_figure_leaves_the_answer_to_the_yes() -> None:
+    above = Question("vat", "yes_no", "Sales above 1.5 million MDL?", VAT.options, (), at_least=1_500_000)
+    assert read_answer(above, "да, оборот точно будет больше 1.2 млн") == "yes"
+    assert read_answer(above, "nu, sub 1 milion") == "no"
+
+
+def test_barely_enough_is_not_enough() -> None:
+    income = Question(
+        "low_income",
+        "yes_no",
+        "Will your income be too low?",
+        (Option("yes", "Yes", None, ("еле хватает",)), Option("no", "No", None, ("денег хватает",))),
+        (),
+    )
+    assert read_answer(income, "да живет одна, денег еле хватает") == "yes"
+    assert read_answer(income, "денег хватает, дети помогают") == "no"
+
+
+def test_a_town_in_either_romanian_spelling_and_lived_in_here() -> None:
+    singerei = Locality("singerei", "Sîngerei", None, 47.6, 28.1)
+    comrat = Locality("comrat", "Comrat", None, 46.3, 28.7, ("Комрат",))
+    assert locality_in("Sangerei", [singerei]) == "singerei"
+    assert facts_in([LOCALITY], "двойня родилась в комрате, мы тут и живем", (), [comrat]) == {"locality": "comrat"}
