@@ -37,6 +37,15 @@ class Settings:
     redis_url: str = field(default_factory=lambda: os.environ.get("CONSOLE_REDIS_URL", ""))
     # seconds between a live page's looks at the store for changes nobody announced
     store_poll: float = field(default_factory=lambda: float(os.environ.get("CONSOLE_STORE_POLL") or 1))
+    # behind the deployment's own proxy: per-address limits use the address it forwards (X-Forwarded-For)
+    trusted_proxy: bool = field(default_factory=lambda: os.environ.get("TRUSTED_PROXY") == "1")
+    # requests a minute to one conversation's push endpoint / from one address (0: no limit)
+    push_rate: int = field(default_factory=lambda: int(os.environ.get("CONSOLE_RATE_PUSH") or 60))
+    push_rate_per_client: int = field(default_factory=lambda: int(os.environ.get("CONSOLE_RATE_PUSH_CLIENT") or 600))
+    # wrong sign-ins a minute from one address (each account is also slowed down on its own)
+    sign_in_failures: int = field(default_factory=lambda: int(os.environ.get("CONSOLE_RATE_SIGN_IN_FAILURES") or 10))
+    # replies and guides a minute sent by one staff member
+    reply_rate: int = field(default_factory=lambda: int(os.environ.get("CONSOLE_RATE_REPLY") or 30))
     session_hours: float = field(default_factory=lambda: float(os.environ.get("CONSOLE_SESSION_HOURS", "12")))
 
     @property

@@ -15,6 +15,7 @@ from aiohttp import web
 from catalogue_client import Catalogue
 from console.auth import Sessions
 from console.config import Settings
+from console.limits import Limits
 from console.notifications import Changes
 from console.rasa import Rasa
 from console.store import OUTCOMES, Store
@@ -36,6 +37,7 @@ class Console:
         self.catalogue = Catalogue()
         self.sessions = Sessions(settings.secret, settings.session_hours)
         self.changes = Changes(settings.store_poll)
+        self.limits = Limits(settings)
         self.templates = jinja2.Environment(
             loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True, trim_blocks=True, lstrip_blocks=True
         )

@@ -12,6 +12,7 @@ from aiohttp import web
 
 from console.auth import COOKIE, same_token
 from console.context import console_of, see_other
+from console.limits import retry_after
 from console.store import Account
 
 log = logging.getLogger(__name__)
@@ -113,6 +114,24 @@ def conversation_action(handler: ConversationHandler) -> Handler:
         return see_other(target + (f"?problem={quote(problem)}" if problem else ""))
 
     return act
+
+
+def not_too_fast(handler: Handler) -> Handler:
+    """At most CONSOLE_RATE_REPLY a minute by one staff member; beyond, a page saying how long to wait."""
+
+    async def checked(request: web.Request) -> web.StreamResponse:
+        account: Account | None = request["account"]
+        console = console_of(request)
+        wait = console.limits.reply.wait(account.name) if account else 0.0
+        if not wait:
+            return await handler(request)
+        log.warning("%s refused for a while: sent too fast", request.path.rsplit("/", 1)[-1])
+        back = request.path.rsplit("/", 1)[0]
+        response = console.page(request, "slow_down.html", status=429, wait=retry_after(wait), back=back)
+        response.headers["Retry-After"] = str(retry_after(wait))
+        return response
+
+    return checked
 
 
 def anyone(account: Account) -> bool:

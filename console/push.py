@@ -20,6 +20,7 @@ from aiohttp import web
 
 from console.auth import same_token
 from console.context import CONSOLE, Console, console_of, health
+from console.limits import retry_after
 from console.notifications import Rhythm
 
 log = logging.getLogger(__name__)
@@ -45,7 +46,8 @@ def shown(message: dict[str, Any]) -> dict[str, Any]:
 
 
 def citizens_own(handler: CitizenHandler) -> Handler:
-    """Only the widget's secret form of id; the answer readable by the origins that embed the widget."""
+    """Only the widget's secret form of id, not too often; the answer readable by the origins that
+    embed the widget."""
 
     async def checked(request: web.Request) -> web.StreamResponse:
         sender = request.match_info["sender"]
@@ -53,8 +55,15 @@ def citizens_own(handler: CitizenHandler) -> Handler:
             return web.json_response({"error": "not_your_conversation"}, status=404)
         origin = request.headers.get("Origin", "")
         headers = {"Cache-Control": "no-store", "Vary": "Origin"}
-        if origin and origin in console_of(request).settings.push_origins:
+        console = console_of(request)
+        if origin and origin in console.settings.push_origins:
             headers["Access-Control-Allow-Origin"] = origin
+        limits = console.limits
+        wait = max(limits.push_client.wait(limits.client(request)), limits.push_conversation.wait(sender))
+        if wait:
+            headers["Retry-After"] = str(retry_after(wait))
+            slow_down = {"error": "too_many_requests", "message": "Please wait a moment, then try again."}
+            return web.json_response(slow_down, status=429, headers=headers)
         return await handler(request, sender, headers)
 
     return checked

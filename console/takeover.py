@@ -11,7 +11,7 @@ from aiohttp import web
 from catalogue_client import CatalogueError
 from console import assist, phrases
 from console.context import console_of
-from console.guard import anyone, conversation_action
+from console.guard import anyone, conversation_action, not_too_fast
 from console.rasa import RasaError
 from console.store import OUTCOMES, Account
 
@@ -80,6 +80,7 @@ async def send_staff(request: web.Request, row: dict[str, Any], account: Account
 
 
 @routes.post(r"/c/{id:\d+}/reply")
+@not_too_fast
 @conversation_action
 async def reply(request: web.Request, row: dict[str, Any], account: Account) -> str | None:
     text = str((await request.post()).get("text", "")).strip()
@@ -95,6 +96,7 @@ async def reply(request: web.Request, row: dict[str, Any], account: Account) -> 
 
 
 @routes.post(r"/c/{id:\d+}/guide")
+@not_too_fast
 @conversation_action
 async def send_guide(request: web.Request, row: dict[str, Any], account: Account) -> str | None:
     """The assistant's guide built in assist mode, sent to the citizen as the staff member's messages."""

@@ -19,6 +19,17 @@ class RateLimit:
         self.events: defaultdict[str, deque[float]] = defaultdict(deque)
         self.lock = threading.Lock()
 
+    def waiting(self, key: str) -> float:
+        """The seconds before one more event of `key` would be allowed (0: now), counting nothing."""
+        if self.limit <= 0:
+            return 0.0
+        now = time.monotonic()
+        with self.lock:
+            events = self.events.get(key)
+            if events is None or len(events) < self.limit:
+                return 0.0
+            return max(0.0, events[-self.limit] + self.window - now)
+
     def wait(self, key: str) -> float:
         """0 when the event may happen now (and it is counted), else the seconds to wait."""
         if self.limit <= 0:

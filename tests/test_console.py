@@ -39,8 +39,9 @@ MODEL = ROOT / "models" / "assistant.tar.gz"
 SHOTS = ROOT / "build" / "reports" / "console"
 API_TOKEN = "console-test-api-token"
 BRIDGE_TOKEN = "console-test-bridge-token"
-PASSWORDS = {name: secrets.token_urlsafe(12) for name in ("ana", "bob", "sue", "root", "eve")}
-ROLES = {"ana": "agent", "bob": "agent", "sue": "supervisor", "root": "admin", "eve": "agent"}
+PASSWORDS = {name: secrets.token_urlsafe(12) for name in ("ana", "bob", "sue", "root", "eve", "tom")}
+ROLES = {"ana": "agent", "bob": "agent", "sue": "supervisor", "root": "admin", "eve": "agent", "tom": "agent"}
+PUSH_RATE = 120  # requests a minute to one conversation's push endpoint (the tests poll it often)
 
 
 def wait_for(check: Callable[[], Any], timeout: float = 20.0) -> Any:
@@ -161,6 +162,8 @@ def helpdesk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Helpdesk]:
             ports["console"], ports["push"], rasa_url, API_TOKEN, "test-secret", var, log_path=tmp / "console.log"
         )
         console.env.update(CONSOLE_PUSH_ORIGINS=site_origin, BRIDGE_TOKEN=BRIDGE_TOKEN, CATALOGUE_URL=catalogue_url)
+        # as behind a proxy: a test names another caller's address with X-Forwarded-For
+        console.env.update(TRUSTED_PROXY="1", CONSOLE_RATE_PUSH=str(PUSH_RATE), CONSOLE_RATE_PUSH_CLIENT="3000")
         servers.append(console.start(timeout=60))
         for name in PASSWORDS:
             done = add_account(var, name)
@@ -751,3 +754,50 @@ def test_outside_the_helpdesks_hours_the_citizen_is_told_when_a_person_answers(
     inbox = ana.get("/").text  # staff see the same hours, and whether citizens are told to wait
     assert f"Helpdesk hours: {hours_text(hours, 'en')} (Europe/Chisinau time)" in inbox
     assert ("closed now" in inbox, "open now" in inbox) == (closed is not None, closed is None)
+
+
+# --- how fast callers may go ----------------------------------------------------------------
+
+
+def test_the_push_endpoint_asks_a_flooding_widget_to_wait(helpdesk: Helpdesk) -> None:
+    citizen, url = web_id(), f"{helpdesk.push_url}/push/"
+    codes = [requests.get(url + citizen, timeout=10).status_code for _ in range(PUSH_RATE)]
+    assert set(codes) == {200}
+    slowed = requests.get(url + citizen, headers={"Origin": helpdesk.site_origin}, timeout=10)
+    assert slowed.status_code == 429 and int(slowed.headers["Retry-After"]) > 0
+    assert slowed.json()["error"] == "too_many_requests"
+    assert slowed.headers["Access-Control-Allow-Origin"] == helpdesk.site_origin  # the widget can read why
+    assert requests.get(url + citizen + "/stream", timeout=10).status_code == 429
+    assert requests.get(url + web_id(), timeout=10).status_code == 200  # other citizens go on
+
+
+def test_wrong_sign_ins_from_one_address_are_refused_for_a_while(helpdesk: Helpdesk) -> None:
+    from console.config import Settings
+
+    guesser = Staff(helpdesk.console_url)
+    guesser.http.headers["X-Forwarded-For"] = "203.0.113.7"  # one address guessing many accounts
+    guesser.get("/login")
+    failures = Settings().sign_in_failures
+    codes = [guesser.post("/login", name=f"guess{i}", password="wrong password!").status_code for i in range(failures)]
+    assert set(codes) == {401}
+    refused = guesser.post("/login", name="tom", password=PASSWORDS["tom"])  # even the right password
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
+    assert "Too many wrong sign-ins from here" in refused.text
+    helpdesk.staff("tom")  # from another address tom signs in
+
+
+def test_a_staff_member_sending_too_fast_is_asked_to_wait(helpdesk: Helpdesk) -> None:
+    from console.config import Settings
+
+    tom = helpdesk.staff("tom")
+    conversation = hand_over(helpdesk, tom, web_id())
+    assert tom.post(f"/c/{conversation}/claim").status_code == 303
+    for _ in range(Settings().reply_rate - 1):  # empty replies: refused by the form, counted all the same
+        assert tom.post(f"/c/{conversation}/reply", text="").status_code == 303
+    assert tom.post(f"/c/{conversation}/reply", text="One more thing.").status_code == 303
+    slowed = tom.post(f"/c/{conversation}/reply", text="And another.")
+    assert slowed.status_code == 429 and int(slowed.headers["Retry-After"]) > 0
+    assert "Wait" in slowed.text and f'href="/c/{conversation}"' in slowed.text
+    said = [m["text"] for m in tom.conversation(conversation)["messages"] if m["from"] == "staff"]
+    assert said == ["One more thing."]  # the refused one was not sent
+    assert helpdesk.staff("ana").post(f"/c/{conversation}/note", text="seen").status_code == 303  # others go on
