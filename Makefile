@@ -39,6 +39,9 @@ system-packages:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  echo "installing Debian's chromium for the browser tests"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || { \
+	  echo "installing Debian's DejaVu fonts for the helpdesk console's PDF guide"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-dejavu-core >/dev/null; }
 	@$(MAKE) --no-print-directory scaled-packages
 
 # Debian's PostgreSQL, Redis and HAProxy for the scaled profile (make run-scaled, tests/test_scaled.py);
