@@ -31,7 +31,8 @@ class Step:
     event_id: str
     lang: str
     answers: dict[str, str]
-    title: str = ""
+    title: str = ""  # in the staff's language
+    guide_title: str = ""  # in the citizen's
     question: Question | None = None
     localities: list[tuple[str, str]] = field(default_factory=list)
     guide: list[str] = field(default_factory=list)
@@ -88,6 +89,7 @@ def step(catalogue: Catalogue, event_id: str, lang: str, answers: dict[str, str]
             result.localities = sorted(((place.id, place.name) for place in places), key=lambda item: item[1])
         return result
     event = catalogue.life_event(event_id, lang=lang)
+    result.guide_title = event.title
     result.guide = guide_messages(event, answers, nearest_offices(catalogue, answers.get("locality"), lang), lang)
     return result
 

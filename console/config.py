@@ -46,6 +46,12 @@ class Settings:
     sign_in_failures: int = field(default_factory=lambda: int(os.environ.get("CONSOLE_RATE_SIGN_IN_FAILURES") or 10))
     # replies and guides a minute sent by one staff member
     reply_rate: int = field(default_factory=lambda: int(os.environ.get("CONSOLE_RATE_REPLY") or 30))
+    # a TrueType font with the Romanian and Russian letters, for the guide as a PDF (Debian's fonts-dejavu-core)
+    pdf_font: Path = field(
+        default_factory=lambda: Path(
+            os.environ.get("CONSOLE_PDF_FONT", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+        )
+    )
     session_hours: float = field(default_factory=lambda: float(os.environ.get("CONSOLE_SESSION_HOURS", "12")))
 
     @property

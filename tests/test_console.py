@@ -732,6 +732,33 @@ def test_assist_mode_gives_the_assistants_guide_in_the_citizens_language(helpdes
     assert "situation=" not in (helpdesk.tmp / "console.log").read_text()  # what a citizen said stays out of logs
 
 
+def test_assist_mode_gives_the_guide_as_a_pdf_in_the_citizens_language(helpdesk: Helpdesk, tmp_path: Path) -> None:
+    import html
+    import io
+
+    from pypdf import PdfReader
+
+    from catalogue_client import Catalogue
+
+    ana = helpdesk.staff("ana")
+    guide, query = walk_assist(ana, {"situation": "У нас родился ребёнок, какие документы нужны?"})
+    assert query["event"] == "birth" and query["lang"] == "ru"
+    link = re.search(r'<a href="([^"]+)" download>Download the guide as a PDF</a>', guide)
+    assert link, "no PDF link beside the printable guide"
+    pdf = ana.get(html.unescape(link.group(1)))
+    assert pdf.status_code == 200 and pdf.headers["Content-Type"] == "application/pdf"
+    assert 'filename="guide-birth-ru.pdf"' in pdf.headers["Content-Disposition"]
+    reader = PdfReader(io.BytesIO(pdf.content))
+    pages = [re.sub(r"Страница \d+/\d+", " ", page.extract_text()) for page in reader.pages]
+    text = " ".join(" ".join(pages).split())
+    parts = [html.unescape(part) for part in re.findall(r'<section class="guide-part">(.*?)</section>', guide, re.S)]
+    assert parts and all(" ".join(part.split()) in text for part in parts)  # every message, in Russian
+    title = Catalogue(helpdesk.catalogue_url, cache_path=tmp_path / "cache").life_event("birth", lang="ru").title
+    assert text.startswith(title) and reader.metadata and reader.metadata.title == title
+    unanswered = ana.get("/assist.pdf", params={"event": "birth", "lang": "ru"})  # no answers yet: the questions
+    assert unanswered.status_code == 303 and unanswered.headers["Location"].startswith("/assist?event=birth")
+
+
 def test_outside_the_helpdesks_hours_the_citizen_is_told_when_a_person_answers(
     helpdesk: Helpdesk, tmp_path: Path
 ) -> None:
