@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 import requests
 
-from rasa_addons.channels import RATE_PER_CONVERSATION, RateLimit
+from rasa_addons.settings import RATE_PER_CONVERSATION  # what the channels use, without importing Rasa here
+from rate_limit import RateLimit
 from tests.conftest import BRIDGE_TOKEN, RASA_API_TOKEN, Stack
 
 

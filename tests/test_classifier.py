@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pytest
-from rasa.engine.storage.local_model_storage import LocalModelStorage
-from rasa.engine.storage.resource import Resource
-from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from nlp.classifier import FoldedTfidfIntentClassifier
+if TYPE_CHECKING:  # Rasa's classifier imports TensorFlow (~10 s): only in the worker that runs these tests
+    from nlp.classifier import FoldedTfidfIntentClassifier
 
 TRAINING = {
     "life_event_birth": ["my wife gave birth", "s-a născut copilul", "у нас родился сын", "baby born yesterday"],
@@ -33,6 +31,13 @@ TEXTS = [
 
 @pytest.fixture(scope="module")
 def classifier(tmp_path_factory: pytest.TempPathFactory) -> FoldedTfidfIntentClassifier:
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+    from rasa.engine.storage.resource import Resource
+    from rasa.shared.nlu.training_data.message import Message
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    from nlp.classifier import FoldedTfidfIntentClassifier
+
     storage = LocalModelStorage(Path(tmp_path_factory.mktemp("model")))
     resource = Resource("intent_classifier")
     component = FoldedTfidfIntentClassifier({}, storage, resource)
@@ -47,6 +52,8 @@ def test_fast_scoring_equals_sklearn(classifier: FoldedTfidfIntentClassifier) ->
 
 
 def test_ranking_names_the_right_intents(classifier: FoldedTfidfIntentClassifier) -> None:
+    from rasa.shared.nlu.training_data.message import Message
+
     messages = [Message.build(text=t) for t in ("our baby was born", "a murit mama", "сколько это стоит")]
     classifier.process(messages)
     assert [m.get("intent")["name"] for m in messages] == ["life_event_birth", "life_event_death", "ask_cost"]
@@ -55,6 +62,13 @@ def test_ranking_names_the_right_intents(classifier: FoldedTfidfIntentClassifier
 
 
 def test_two_intents_are_enough(tmp_path: Path) -> None:
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+    from rasa.engine.storage.resource import Resource
+    from rasa.shared.nlu.training_data.message import Message
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    from nlp.classifier import FoldedTfidfIntentClassifier
+
     storage = LocalModelStorage(tmp_path)
     resource = Resource("two")
     component = FoldedTfidfIntentClassifier({}, storage, resource)
