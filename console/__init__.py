@@ -14,5 +14,8 @@ The staff's application (`console/web.py`) is put together from one module a con
 with its own routes: `sign_in`, `inbox`, `conversation_page`, `takeover` (claim, release,
 transfer, reply, send the guide, hand back, close), `notes_and_tags`, `search_page`,
 `assist_page`, `admin_pages`; `guard` checks who may do what, `context` holds what the handlers
-share; `push` is the citizens' push endpoint and the Telegram bridge's queue.
+share; `push` is the citizens' push endpoint and the Telegram bridge's queue. Beside them:
+`notifications` (what wakes live pages) and `redis_relay` (the same between console processes),
+`limits` (how fast callers may go), `hours` (the helpdesk's hours as the inbox shows them),
+`guide_pdf` (assist mode's guide as a PDF).
 """
