@@ -12,6 +12,8 @@ import logging
 import secrets
 
 import redis.asyncio as redis
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialBackoff
 
 from console.notifications import Changes
 
@@ -24,7 +26,13 @@ class RedisRelay:
     """Publishes this process's changes and wakes it for the others'."""
 
     def __init__(self, url: str, changes: Changes) -> None:
-        self.client = redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=2)
+        self.client = redis.Redis.from_url(  # a connection Redis closed (a restart) is made again at once
+            url,
+            socket_timeout=5,
+            socket_connect_timeout=2,
+            retry=Retry(ExponentialBackoff(cap=1.0, base=0.1), 2),
+            retry_on_error=[redis.ConnectionError, redis.TimeoutError],
+        )
         self.changes = changes
         self.origin = secrets.token_hex(8)  # this process: its own announcements come back, ignored
         self.pending: set[asyncio.Task[None]] = set()
