@@ -49,7 +49,7 @@ LIVE = frozenset(
 
 
 AND = frozenset(["and", "si", "и", "where", "unde", "где"])
-HERE = frozenset(["here", "aici", "тут", "здесь"])
+HERE = frozenset(["here", "aici", "тут", "здесь", "where", "unde", "где"])  # "Orhei, where we live"
 
 
 FILLERS = frozenset(["are", "is", "also", "too", "originally", "tot", "тоже", "сами", "родом"])

@@ -30,7 +30,7 @@ from actions.answer_words import (
     YES_WORDS,
 )
 from actions.counts import _counted, by_age, children_ages, counted_fact
-from actions.places import _happened_in_moldova, _home_named, _lived_in, _located, locality_in
+from actions.places import _happened_in_moldova, _home_named, _lived_in, _lives_at, _located, locality_in
 from actions.state import UNKNOWN
 from actions.typed import NEVER_BETWEEN, _negated, _tokens, dont_know, plain, polarity
 from catalogue_client import Locality, Option, Question, Relation
@@ -45,7 +45,7 @@ def option_evidence(
     """Where the option's words appear in the message affirmed (the words' positions), and
     whether they appear negated. `places`: whether place names count as the option's words."""
     affirmed: set[int] = set()
-    negated = False
+    negated_at: list[set[int]] = []
     phrases = ((option.label,) if labels else ()) + option.keywords
     if places_after_in:  # by the way, a bare "nothing" says nothing ("ничего не соображаю")
         phrases = tuple(p for p in phrases if not set(words(plain(p))) <= NEGATIVE_WORDS)
@@ -56,8 +56,8 @@ def option_evidence(
     names = option.place_names + (MOLDOVA if option.place == "moldova" and places_after_in else ())
     for name in names if places else ():  # by the way, only "in Spain" tells where, not "a Romanian citizen"
         positions = name_positions(plain(name), tokens)
-        if places_after_in:
-            positions = [p for p in positions if _located(tokens, p)]
+        if places_after_in:  # "died in Cahul, I live in the UK": where the citizen lives is not where it happened
+            positions = [p for p in positions if _located(tokens, p) and not _lives_at(tokens, p)]
         found.append((name, [(p, p + len(words(plain(name)))) for p in positions]))
     elsewhere = {p for other in option.not_in for span in phrase_spans(plain(other), tokens) for p in range(*span)}
     for phrase, spans in found:  # "на молдавских номерах" holds "молдавских" but is not about a licence
@@ -66,10 +66,11 @@ def option_evidence(
         for position, end in spans:
             negated_after = end < len(tokens) and tokens[end] in AFTER_NEGATORS
             if not carries_negation and (_negated(tokens, position) or negated_after):
-                negated = True
+                negated_at.append(set(range(position, end)))
             else:
                 affirmed |= set(range(position, end))
-    return affirmed, negated
+    # "doesn't have a passport yet" affirms a first passport, though "passport" alone is negated there
+    return affirmed, any(not where <= affirmed for where in negated_at)
 
 
 def _after_only(tokens: list[str], position: int) -> bool:
@@ -101,6 +102,9 @@ def _by_words(
     only = {option_id for option_id in affirmed if any(_after_only(tokens, p) for p in spans[option_id])}
     if len(only) == 1:  # "only the ID card, the passport was at home"
         return only
+    for option in question.options:  # "I'm British, my fiancée is Moldovan": one foreigner is enough
+        if option.id in affirmed and option.outweighs and affirmed - {option.id} <= set(option.outweighs):
+            return {option.id}
     for option in question.options:  # "the ID card and the passport" is "both"
         if option.combines and set(option.combines) <= affirmed:
             return {option.id}

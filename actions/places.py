@@ -109,7 +109,7 @@ def _happened_in_moldova(tokens: list[str], localities: Iterable[Locality]) -> b
 
 def _event_before(tokens: list[str], position: int) -> bool:
     """ "родилась в комрате, мы тут и живем": what happened there comes just before the town."""
-    return any(word.startswith(EVENT_STEMS) for word in tokens[max(0, position - 3) : position])
+    return any(word.startswith(EVENT_STEMS) for word in tokens[max(0, position - 6) : position])
 
 
 def _lives_at(tokens: list[str], position: int) -> bool:

@@ -27,7 +27,7 @@ def dont_know(text: str) -> bool:
 
 def polarity(text: str) -> str | None:
     """ "yes" or "no" as the message says it: its first word, else a negation, else a yes-word anywhere."""
-    tokens = words(plain(text))
+    tokens = [_said(token) for token in words(plain(text))]
     if not tokens:
         return None
     if tokens[0] in YES_WORDS and tokens[0] not in NO_WORDS:
@@ -58,6 +58,13 @@ APOSTROPHES = re.compile(r"['’`]")
 
 
 DOUBLED = re.compile(r"([b-df-hj-np-tv-z])\1+", re.IGNORECASE)  # Latin consonants: "aplly", "adress"
+DRAWN_OUT = re.compile(r"(\w)\1{2,}")  # "nooo", "daaa", "нееет": a letter held three times or more
+
+
+def _said(token: str) -> str:
+    """A drawn-out yes or no as itself ("nooo", "daaa", "нееет"); any other word unchanged ("ооо")."""
+    held = DRAWN_OUT.sub(r"\1", token)
+    return held if held != token and held in YES_WORDS | NO_WORDS else token
 
 
 SINT = re.compile(r"\b([sS])[îi]nt(em|eti|eți)?\b")  # "sînt", "sîntem": "sunt", "suntem"
@@ -73,9 +80,9 @@ def plain(text: str) -> str:
 def _tokens(text: str) -> list[str]:
     """The message's folded words with clause ends marked, a leading "no," / "nu," / "да," blanked:
     it answers, it negates nothing."""
-    tokens = [t if t[0].isalnum() or t[0] == "_" else CLAUSE_END for t in TOKEN.findall(fold(plain(text)))]
+    tokens = [_said(t) if t[0].isalnum() or t[0] == "_" else CLAUSE_END for t in TOKEN.findall(fold(plain(text)))]
     particle = LEADING_PARTICLE.match(fold(text))
-    if tokens and particle and particle.group(1) in YES_WORDS | NO_WORDS:
+    if tokens and particle and _said(particle.group(1)) in YES_WORDS | NO_WORDS:
         tokens[0] = ""
     return tokens
 

@@ -42,6 +42,7 @@ class Option:
     combines: tuple[str, ...] = ()  # the options that, named together, give this one ("both")
     ages: tuple[float, float] | None = None  # a person's age in [from, to) gives this option ("am 45 de ani")
     not_in: tuple[str, ...] = ()  # longer phrases holding the option's words that mean something else
+    outweighs: tuple[str, ...] = ()  # named together with these options, this one is the answer
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Option:
@@ -57,6 +58,7 @@ class Option:
             tuple(data.get("combines") or []),
             (float(data["ages"][0]), float(data["ages"][1])) if data.get("ages") else None,
             tuple(data.get("not_in") or []),
+            tuple(data.get("outweighs") or []),
         )
 
 

@@ -166,6 +166,9 @@ class _Checker:
                 self.problem(
                     file, f"{where}.combines", "combines lists two or more other options of the same choice question"
                 )
+            outweighs = option.get("outweighs")
+            if isinstance(outweighs, list) and not {str(o) for o in outweighs} <= others:
+                self.problem(file, f"{where}.outweighs", "outweighs lists other options of the same question")
             ages = option.get("ages")
             if isinstance(ages, list) and len(ages) == 2 and all(map(_is_number, ages)) and ages[0] >= ages[1]:
                 self.problem(file, f"{where}.ages", "ages is [from, to): two numbers, the first smaller")

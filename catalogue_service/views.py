@@ -67,6 +67,7 @@ class Views:
                     "condition": self.text(option.get("condition"), lang),
                     "keywords": self.words(option.get("keywords"), lang),
                     "not_in": self.words(option.get("not_in"), lang),
+                    "outweighs": [str(other) for other in option.get("outweighs") or []],
                     "relations": list(option.get("relations") or []),
                     "place": option.get("place"),
                     "place_names": self.foreign_place_names() if option.get("place") == "abroad" else [],

@@ -560,3 +560,39 @@ def test_a_town_in_either_romanian_spelling_and_lived_in_here() -> None:
     comrat = Locality("comrat", "Comrat", None, 46.3, 28.7, ("Комрат",))
     assert locality_in("Sangerei", [singerei]) == "singerei"
     assert facts_in([LOCALITY], "двойня родилась в комрате, мы тут и живем", (), [comrat]) == {"locality": "comrat"}
+
+
+def test_one_option_outweighs_another_named_with_it() -> None:
+    foreign = Question(
+        "foreign_spouse",
+        "yes_no",
+        "Is one of the future spouses a foreign citizen?",
+        (
+            Option("yes", "Yes", None, ("I'm British",), outweighs=("no",)),
+            Option("no", "No", None, ("is Moldovan",)),
+        ),
+        (),
+    )
+    assert facts_in([foreign], "I'm British and my fiancee is Moldovan") == {"foreign_spouse": "yes"}
+    assert read_answer(foreign, "she is Moldovan") == "no"
+
+
+def test_a_drawn_out_no_and_a_first_passport_said_with_a_negation() -> None:
+    assert polarity("nooo, way less") == "no" and polarity("daaa") == "yes" and polarity("нееет") == "no"
+    passport = Question(
+        "type",
+        "choice",
+        "Which document?",
+        (
+            Option("passport", "Passport", None, ("passport", "doesn't have a passport")),
+            Option("id_card", "ID card", None, ("ID card",)),
+        ),
+        (),
+    )
+    assert facts_in([passport], "she doesn't have a passport yet, we go to Turkey") == {"type": "passport"}
+    assert read_answer(passport, "not the passport, the ID card") == "id_card"
+
+
+def test_where_the_citizen_lives_abroad_is_not_where_it_happened() -> None:
+    assert facts_in([ABROAD], "my grandma died in the hospital in Cahul, i live in Italy") == {}
+    assert facts_in([ABROAD], "he was born in Italy, in Milan") == {"born_abroad": "yes"}
