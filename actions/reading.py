@@ -184,8 +184,10 @@ def _clear_followup(message: Message) -> bool:
 
 def _named_events(message: Message) -> list[str]:
     """The life events a message names: the classifier's top intent first, then the others named
-    clause by clause."""
+    clause by clause; or, when the top one is among those, the one asked about first."""
     top = event_id_of(message.intent)
+    if top in message.life_events:
+        return list(message.life_events)
     return list(dict.fromkeys([top, *message.life_events] if top else message.life_events))
 
 

@@ -39,6 +39,10 @@ log = logging.getLogger(__name__)
 LIFE_EVENTS_KEY = "life_events"  # in the parse result: the life events named clause by clause
 CLAUSE_BREAK = re.compile(r"[,;.!?]+|\s(?:and|then|also|si|și|apoi|iar|и|а|потом|также|ещё|еще)\s", re.IGNORECASE)
 CLAUSE_MIN_WORDS = 2
+REQUEST = re.compile(  # a clause that asks for something: its situation is the one to guide first
+    r"\b(?:want|wants|need|needs|how|what|vreau|vrea|vrem|trebuie|cum|ce|хочу|хочет|хотим|надо|нужно|как|что)\b",
+    re.IGNORECASE,
+)
 CLAUSE_MIN_CONFIDENCE = 0.7  # the clause is clearly about this life event ...
 WHOLE_MIN_CONFIDENCE = 0.05  # ... and the whole message lends it some weight too
 
@@ -241,19 +245,22 @@ class FoldedTfidfIntentClassifier(GraphComponent, IntentClassifier):
     def life_events_by_clause(self, text: str, whole: np.ndarray) -> list[str]:
         """Two situations in one message ("we got married in Romania and moved to Chișinău"):
         each clause classified on its own; the life events that are clearly the top intent of
-        one, in order. Empty for a message of one clause."""
+        one, the one a clause asks about first ("i am on pension now and want to close my shop":
+        closing the business, then retirement), else in order. Empty for a message of one clause."""
         clauses = [c for c in CLAUSE_BREAK.split(text) if len(c.split()) >= CLAUSE_MIN_WORDS]
         if len(clauses) < 2:
             return []
         found: list[str] = []
-        for row in self.probabilities(clauses):
+        asked: set[str] = set()
+        for clause, row in zip(clauses, self.probabilities(clauses), strict=True):
             best = int(np.argmax(row))
             name = self.classes[best]
             event = name[len("life_event_") :].replace("_", "-")
             clear = row[best] >= CLAUSE_MIN_CONFIDENCE and whole[best] >= WHOLE_MIN_CONFIDENCE
-            if name.startswith("life_event_") and clear and event not in found:
-                found.append(event)
-        return found
+            if name.startswith("life_event_") and clear:
+                found += [event] if event not in found else []
+                asked |= {event} if REQUEST.search(clause) else set()
+        return sorted(found, key=lambda event: event not in asked)
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data

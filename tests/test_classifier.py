@@ -79,3 +79,10 @@ def test_two_intents_are_enough(tmp_path: Path) -> None:
     message = Message.build(text="умерла бабушка")
     loaded.process([message])
     assert message.get("intent")["name"] == "life_event_death"
+
+
+def test_of_two_situations_the_one_asked_about_comes_first(classifier: FoldedTfidfIntentClassifier) -> None:
+    told, asked = "my father died", "how do we register that our baby was born"
+    for text in (f"{told}, {asked}", f"{asked}, {told}"):
+        whole = np.ones(len(classifier.classes))
+        assert classifier.life_events_by_clause(text, whole) == ["birth", "death"], text

@@ -596,3 +596,9 @@ def test_a_drawn_out_no_and_a_first_passport_said_with_a_negation() -> None:
 def test_where_the_citizen_lives_abroad_is_not_where_it_happened() -> None:
     assert facts_in([ABROAD], "my grandma died in the hospital in Cahul, i live in Italy") == {}
     assert facts_in([ABROAD], "he was born in Italy, in Milan") == {"born_abroad": "yes"}
+
+
+def test_of_two_situations_the_one_asked_about_comes_first() -> None:
+    text = "i am on pension now, and want to close my little shop"
+    message = r.Message(text, "life_event_retirement", 0.64, life_events=("closing-business", "retirement"))
+    assert r.read(message, r.State()) == r.Reading(r.START, "closing-business", ("retirement",))
