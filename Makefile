@@ -116,8 +116,9 @@ conversation-tests: $(MODEL)
 dialogue-dev: setup $(MODEL)
 	for set in "" --extra --extra2 --extra3 --extra4 --extra5; do $(PY) -m tests.dialogue_harness --start $$set || exit 1; done
 
+PYTEST_WORKERS ?= 2
 pytest: setup $(MODEL)
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n $(PYTEST_WORKERS)
 
 bench: setup $(MODEL)
 	$(PY) bench/report.py

@@ -38,6 +38,26 @@ def catalogue_copy(tmp_path: Path) -> Path:
     return target
 
 
+# `make pytest` runs two pytest-xdist workers; `--dist loadfile` (pyproject.toml) keeps a module on one
+# worker, so its module-scoped servers start once, and each worker starts its own `assistant` stack.
+# The modules that start their own Rasa servers (a minute or more each) are handed out first, so that
+# the short ones fill in at the end; within a module the order is kept.
+SLOW_FIRST = (
+    "test_scaled.py",
+    "test_runner.py",
+    "test_console.py",
+    "test_dialogue.py",
+    "test_assistant_e2e.py",
+    "test_telegram.py",
+    "test_widget.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {name: i for i, name in enumerate(SLOW_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(SLOW_FIRST)))  # stable: order kept within
+
+
 # The tests talk to the assistant from one address far faster than any office: no per-address limit.
 os.environ["RATE_PER_CLIENT"] = "0"
 MODEL = ROOT / "models" / "assistant.tar.gz"
