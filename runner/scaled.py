@@ -107,6 +107,7 @@ def build(var: Path, ports: Ports, api_token: str, bridge_token: str, console_se
         log = logs / f"console-{i}.log"
         server = console_server(port, push_port, rasa_url, api_token, console_secret, var, log_path=log)
         server.name = f"helpdesk console {i}"
+        server.env["TRUSTED_PROXY"] = "1"  # per-address limits by the address HAProxy saw
         server.env.update(
             CONSOLE_DATABASE_URL=postgres_url(ports.postgres, pg_password, "console"),
             CONSOLE_EVENTS_URL=postgres_url(ports.postgres, pg_password, "events"),

@@ -40,8 +40,8 @@ class Ports:
 
 def haproxy_config(ports: Ports) -> str:
     """Round robin over the replicas, each checked every second: two failed checks take a server
-    out, two good ones bring it back; a refused connection is retried on another server. Rasa is
-    told the caller's address in X-Forwarded-For, replacing any the caller sent."""
+    out, two good ones bring it back; a refused connection is retried on another server. Rasa and
+    the consoles are told the caller's address in X-Forwarded-For, replacing any the caller sent."""
 
     def servers(name: str, replica_ports: list[int]) -> str:
         return "".join(f"  server {name}{i} 127.0.0.1:{port} check\n" for i, port in enumerate(replica_ports, 1))
@@ -96,6 +96,7 @@ backend actions
 {actions}
 frontend console
   bind 127.0.0.1:{ports.console}
+  http-request set-header X-Forwarded-For %[src]
   default_backend console
 backend console
   balance roundrobin
@@ -103,6 +104,7 @@ backend console
 {console}
 frontend console_push
   bind 127.0.0.1:{ports.console_push}
+  http-request set-header X-Forwarded-For %[src]
   default_backend console_push
 backend console_push
   balance roundrobin
