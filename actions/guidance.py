@@ -66,7 +66,24 @@ def applicable(
 
 
 def applicable_steps(event: LifeEvent, answers: dict[str, str]) -> list[tuple[ServiceStep, list[str]]]:
-    return applicable(event.steps, answers)
+    return applicable(event.steps, with_skipped(event, answers))
+
+
+NOT_ASKED = "not asked"  # a question whose own condition failed: a step that needs its answer does not apply
+
+
+def with_skipped(event: LifeEvent, answers: dict[str, str]) -> dict[str, str]:
+    """The answers, and the questions never asked because their own condition failed ("only a
+    certificate" skips "why do you need the document?": no "if your document was lost" step)."""
+    answers = dict(answers)
+    skipped = True
+    while skipped:
+        skipped = False
+        for question in event.questions:
+            if question.id not in answers and check(question.when, answers)[0] == FAILS:
+                answers[question.id] = NOT_ASKED
+                skipped = True
+    return answers
 
 
 def applicable_documents(

@@ -9,6 +9,7 @@ from actions.guidance import (
     UNKNOWN,
     applicable,
     applicable_costs,
+    applicable_steps,
     check,
     checklist,
     costs_text,
@@ -158,3 +159,13 @@ def test_in_the_checklist_a_document_needed_for_sure_wins_over_a_conditional_one
     conditional = service("a", (Document("passport", "Passport", None, (ABROAD,)),))
     steps = [(ServiceStep(conditional, ()), []), (ServiceStep(REGISTRATION, ()), [])]
     assert checklist(steps, {}, "en").splitlines()[1] == "☐ Passport"
+
+
+def test_a_step_that_needs_the_answer_to_a_question_never_asked_does_not_apply() -> None:
+    married = Condition("married", ("yes",), "if the parents are married")
+    paternity = ServiceStep(service("paternity-recognition"), (married,))
+    event = LifeEvent("birth", "Birth of a child", "", (), BIRTH.questions, (*BIRTH.steps, paternity))
+    titles = [step.service.title for step, _ in applicable_steps(event, {"born_abroad": "yes"})]
+    assert titles == ["Birth registration", "Transcription"], "'married?' is asked only for a birth at home"
+    unknown = applicable_steps(event, {"born_abroad": "no"})
+    assert [unknown_texts for step, unknown_texts in unknown][-1] == ["if the parents are married"]
