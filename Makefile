@@ -15,7 +15,7 @@ RASA_DATA := data/nlu build/nlu data/rules.yml
 
 
 .PHONY: run run-scaled test setup system-packages scaled-packages deploy-check lint typecheck validate pytest bench catalogue spacy train \
-        rasa-validate nlu-eval conversation-tests dialogue-dev clean
+        rasa-validate nlu-eval conversation-tests checks dialogue-dev clean
 
 run: setup validate $(MODEL)
 	$(PY) -m runner
@@ -25,7 +25,13 @@ run: setup validate $(MODEL)
 run-scaled: setup validate $(MODEL)
 	$(PY) -m runner.scaled
 
-test: setup lint typecheck validate rasa-validate nlu-eval conversation-tests pytest
+# Two cores: the checks run two at a time while the model trains (it comes first, the longest),
+# each target's output printed whole when it ends; then pytest on two workers (PYTEST_WORKERS).
+test: setup
+	@$(MAKE) --no-print-directory -j2 --output-sync=target checks
+	@$(MAKE) --no-print-directory pytest
+
+checks: $(MODEL) lint typecheck validate rasa-validate nlu-eval conversation-tests
 
 setup: .venv/.synced system-packages bot/widget/node_modules/.installed
 
@@ -114,7 +120,7 @@ conversation-tests: $(MODEL)
 
 # the typed development conversations (tests/dialogue/), each failure with what went wrong
 dialogue-dev: setup $(MODEL)
-	for set in "" --extra --extra2 --extra3 --extra4 --extra5; do $(PY) -m tests.dialogue_harness --start $$set || exit 1; done
+	for set in "" --extra --extra2 --extra3 --extra4 --extra5 --extra6; do $(PY) -m tests.dialogue_harness --start $$set || exit 1; done
 
 PYTEST_WORKERS ?= 2
 pytest: setup $(MODEL)
