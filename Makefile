@@ -73,10 +73,13 @@ deploy-check:
 	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose >/dev/null; }
 	env $$(sed -n 's/^\([A-Z_]*\)=.*/\1=check/p' deploy/check.env) docker-compose -f deploy/compose.yml config -q
 
+# --compile-bytecode writes the packages' .pyc once: where PYTHONDONTWRITEBYTECODE is set (as on
+# this machine) every process would otherwise compile Rasa and TensorFlow from source (a Rasa server
+# starts on 4.5 s of CPU instead of 11; every test that starts one, every rasa command gains)
 .venv/.synced: pyproject.toml uv.lock
 	@command -v uv >/dev/null 2>&1 || python3 -m pip install --user --quiet uv \
 	  || python3 -m pip install --user --quiet --break-system-packages uv
-	uv sync --frozen
+	uv sync --frozen --compile-bytecode
 	@touch $@
 
 catalogue: setup validate
