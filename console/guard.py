@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import quote
 
 from aiohttp import web
+from sqlalchemy import exc
 
 from console.auth import COOKIE, same_token
 from console.context import console_of, see_other
@@ -59,6 +60,30 @@ async def session_layer(request: web.Request, handler: Handler) -> web.StreamRes
             path="/",
         )
     return response
+
+
+STORE_AWAY = "The helpdesk's database cannot be reached right now: please try again in a moment."
+STORE_AWAY_ERRORS = (exc.OperationalError, exc.InterfaceError)  # connection lost or refused, not a bad query
+
+
+@web.middleware
+async def store_away_layer(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """While the store's database is away (PostgreSQL restarting), a 503 with Retry-After and a
+    polite page (JSON for the API and the widget's push endpoint) instead of a 500; the next
+    request after it is back works (the engine's pool checks its connections first)."""
+    try:
+        return await handler(request)
+    except STORE_AWAY_ERRORS as error:
+        if request.writer.output_size:  # a live stream under way ends; its browser reconnects and reads the 503
+            raise
+        where = request.path.split("/")[1]  # never the rest: a widget's id is its secret
+        log.warning("the store's database is away (%s): %s /%s refused", type(error).__name__, request.method, where)
+        headers = {"Retry-After": "5"}
+        if "session" not in request or request.path.startswith(("/api/", "/push/")):
+            return web.json_response({"error": STORE_AWAY}, status=503, headers=headers)
+        response = console_of(request).page(request, "refused.html", status=503, problem=STORE_AWAY)
+        response.headers.update(headers)
+        return response
 
 
 @web.middleware

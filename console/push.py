@@ -20,6 +20,7 @@ from aiohttp import web
 
 from console.auth import same_token
 from console.context import CONSOLE, Console, console_of, health
+from console.guard import store_away_layer
 from console.limits import retry_after
 from console.notifications import Rhythm
 
@@ -162,7 +163,7 @@ async def bridge_messages(request: web.Request) -> web.Response:
 
 
 def push_app(console: Console) -> web.Application:
-    app = web.Application(client_max_size=1024)
+    app = web.Application(middlewares=[store_away_layer], client_max_size=1024)
     app[CONSOLE] = console
     app.router.add_get("/health", health)
     app.add_routes(routes)

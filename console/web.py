@@ -14,7 +14,7 @@ from aiohttp import web
 
 from console import admin_pages, assist_page, conversation_page, inbox, notes_and_tags, search_page, sign_in, takeover
 from console.context import CONSOLE, HERE, Console, health
-from console.guard import headers_layer, session_layer
+from console.guard import headers_layer, session_layer, store_away_layer
 from console.push import push_app
 
 __all__ = ["Console", "push_app", "staff_app"]
@@ -22,7 +22,7 @@ PAGES = (sign_in, inbox, conversation_page, takeover, notes_and_tags, search_pag
 
 
 def staff_app(console: Console) -> web.Application:
-    app = web.Application(middlewares=[headers_layer, session_layer], client_max_size=64 * 1024)
+    app = web.Application(middlewares=[headers_layer, store_away_layer, session_layer], client_max_size=64 * 1024)
     app[CONSOLE] = console
     app.router.add_get("/health", health)
     for module in PAGES:
