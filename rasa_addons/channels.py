@@ -123,8 +123,10 @@ class OwnedInput(InputChannel):
         channel = Blueprint(f"owned_{self.name()}", __name__)
 
         @channel.route("/", methods=["GET"])
-        async def health(_: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
+        async def health(request: Request) -> HTTPResponse:
+            """Ready with a model loaded only: Rasa goes on listening when its model fails to load."""
+            ready = request.app.ctx.agent is not None and request.app.ctx.agent.is_ready()
+            return response.json({"status": "ok" if ready else "no model loaded"}, status=200 if ready else 503)
 
         @channel.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
