@@ -49,7 +49,10 @@ class Served:
 
     def respond(self, request: Request, data: Any, lang: str | None = None) -> HTTPResponse:
         """`data` as JSON with an ETag; a 304 when the client already holds it."""
-        body = json_body(data)
+        return self.respond_body(request, json_body(data), JSON, lang)
+
+    def respond_body(self, request: Request, body: bytes, content_type: str, lang: str | None = None) -> HTTPResponse:
+        """A body already written (JSON, Turtle) with an ETag; a 304 when the client already holds it."""
         etag = '"' + hashlib.sha256(self.content.version.encode() + body).hexdigest()[:32] + '"'
         headers = {"ETag": etag, "Cache-Control": f"public, max-age={self.max_age}"}
         if lang:
@@ -58,7 +61,7 @@ class Served:
         tags = {tag.strip().removeprefix("W/") for tag in wanted.split(",")}
         if etag in tags or "*" in tags:
             return HTTPResponse(status=304, headers=headers)
-        return raw(body, content_type=JSON, headers=headers)
+        return raw(body, content_type=content_type, headers=headers)
 
     def language(self, request: Request) -> str:
         """The `lang` asked for, else the catalogue's fallback; a 400 for one it does not have."""

@@ -1,6 +1,6 @@
 """The catalogue service's endpoints, as Sanic blueprints (openapi.yaml describes each).
 
-- `about`: health, the OpenAPI description, the CPSV-AP export;
+- `about`: health, the OpenAPI description, the CPSV-AP export (JSON-LD and Turtle);
 - `catalogue`: life events, services, organisations, documents, localities, relations, helpdesk;
 - `finding`: offices near a place, full-text search.
 """
@@ -13,7 +13,7 @@ from typing import Any
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, raw
 
-from catalogue_service import jsonld, settings
+from catalogue_service import cpsv_export, jsonld, settings
 from catalogue_service.http import ApiError, int_arg, served
 
 SEARCH_KINDS = {"life_event", "service", "organisation"}
@@ -39,6 +39,22 @@ async def export(request: Request) -> HTTPResponse:
     if response.status == 200:
         response.content_type = "application/ld+json; charset=utf-8"
     return response
+
+
+_TURTLE: dict[tuple[str, str], bytes] = {}  # (catalogue version, base) -> Turtle: written once
+
+
+async def export_turtle(request: Request) -> HTTPResponse:
+    """The same graph as `export`, in Turtle. Written once per catalogue and base: the writing takes
+    a second, and its blank nodes' labels differ each time (the ETag must not)."""
+    base = settings.CATALOGUE_BASE_IRI or f"{request.scheme}://{request.host}"
+    content = served(request).content
+    key = (content.version, base)
+    if key not in _TURTLE:
+        if len(_TURTLE) >= 8:
+            _TURTLE.clear()
+        _TURTLE[key] = cpsv_export.turtle(content, base).encode("utf-8")
+    return served(request).respond_body(request, _TURTLE[key], "text/turtle; charset=utf-8")
 
 
 # -- the catalogue's entries ------------------------------------------------------------------
@@ -150,6 +166,7 @@ def blueprints() -> list[Blueprint]:
     about.add_route(health, "/health", methods=["GET"])
     about.add_route(openapi, "/openapi.yaml", methods=["GET"])
     about.add_route(export, "/export/cpsv-ap.jsonld", methods=["GET"])
+    about.add_route(export_turtle, "/export/cpsv-ap.ttl", methods=["GET"])
     catalogue = Blueprint("catalogue")
     for path, kind, table, one, many in (
         ("/life-events", "life event", "life_events", "life_event", "life_event_summary"),

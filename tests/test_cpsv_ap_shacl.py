@@ -39,7 +39,8 @@ def test_an_organisation_not_typed_as_the_shapes_expect_is_reported(served_expor
     found = shacl.violations({**served_export, "@graph": graph}, SHAPES)
     paths = {v.path.rsplit("/", 1)[-1] for v in found}
     assert paths == {"isDefinedBy", "ownedBy"}
-    assert any("organisation/asp" in line for line in shacl.summary(found))
+    assert any(v.value.endswith("/organisation/asp") for v in found)  # which one the summary shows varies
+    assert all("/organisation/" in line for line in shacl.summary(found))
 
 
 def test_the_official_example_is_checked_too() -> None:
