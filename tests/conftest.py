@@ -93,10 +93,10 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     tmp = tmp_path_factory.mktemp("stack")
     ports = {"catalogue": free_port(), "actions": free_port(), "rasa": free_port(), "site": free_port()}
     site_origin = f"http://127.0.0.1:{ports['site']}"
-    catalogue = catalogue_service(ports["catalogue"], log_path=tmp / "catalogue.log").start()
+    catalogue = catalogue_service(ports["catalogue"], log_path=tmp / "catalogue.log")
     actions = action_server(
         ports["actions"], f"http://127.0.0.1:{ports['catalogue']}", tmp / "cache", log_path=tmp / "actions.log"
-    ).start()
+    )
     endpoints = write_endpoints(tmp / "endpoints.yml", ports["actions"], tmp / "tracker.db")
     rasa = rasa_server(
         ports["rasa"],
@@ -107,8 +107,15 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         bridge_token=BRIDGE_TOKEN,
         log_path=tmp / "rasa.log",
     )
-    rasa.start(timeout=180)
-    stack = Stack(tmp, catalogue, actions, rasa, f"http://127.0.0.1:{ports['rasa']}", site_origin)
-    yield stack
-    for server in (rasa, actions, catalogue):
-        server.stop()
+    servers = (rasa, actions, catalogue)
+    try:
+        rasa.launch()  # Rasa loads its model while the catalogue and then the action server (which warms
+        catalogue.start()  # its cache from the catalogue) come up
+        actions.start()
+        rasa.wait_until_ready(timeout=180)
+        yield Stack(tmp, catalogue, actions, rasa, f"http://127.0.0.1:{ports['rasa']}", site_origin)
+    finally:
+        for server in servers:
+            server.terminate()  # all at once, then wait for each
+        for server in servers:
+            server.wait_stopped()
