@@ -19,6 +19,7 @@ import os
 import queue
 import secrets
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -36,6 +37,7 @@ import yaml
 from rasa_addons.lock_store import AtomicRedisLockStore
 from runner import scaled, services, settings
 from runner.processes import ACTIONS_TOKEN, ROOT, Server, base_env, free_port
+from runner.supervisor import supervise
 
 
 def skip_reason() -> str | None:
@@ -161,6 +163,164 @@ def test_bursts_to_both_replicas_are_taken_one_turn_at_a_time(profile: scaled.Pr
     served = {name: after[name][0] - before.get(name, (0, ""))[0] for name in ("rasa1", "rasa2")}
     assert all(count >= 5 for count in served.values()), f"both replicas should take turns: {served}"
     assert_turns_in_order(stored_events(profile, sender), sent)
+
+
+class Citizens:
+    """Citizens writing through HAProxy in threads, one message every `pause` seconds each (under
+    the per-conversation limit even when one replica takes every turn), until `stop()`; every
+    answer is kept, so a refused or empty one is seen."""
+
+    FOLLOW_UPS = {
+        "en": ("my father died", ["how much does it cost?", "can I do it online?", "where do I go?"]),
+        "ro": ("am născut un copil", ["cât costă?", "se poate online?", "unde merg?"]),
+        "ru": ("у меня родился ребёнок", ["сколько это стоит?", "можно онлайн?", "куда идти?"]),
+    }
+
+    def __init__(self, profile: scaled.Profile, count: int, pause: float = 2.5) -> None:
+        self.url = f"http://127.0.0.1:{profile.ports.rasa}/webhooks/rest/webhook"
+        self.pause, self.stopping = pause, threading.Event()
+        languages = list(self.FOLLOW_UPS)
+        self.language = {"web-" + secrets.token_hex(16): languages[i % 3] for i in range(count)}
+        self.sent: dict[str, list[str]] = {sender: [] for sender in self.language}
+        self.failures: list[tuple[str, int, str]] = []
+        self.threads = [threading.Thread(target=self._write, args=(sender,)) for sender in self.language]
+
+    def start(self) -> Citizens:
+        for thread in self.threads:
+            thread.start()
+        return self
+
+    def _write(self, sender: str) -> None:
+        first, follow_ups = self.FOLLOW_UPS[self.language[sender]]
+        texts = iter([first] + follow_ups * 1000)
+        while not self.stopping.wait(0 if not self.sent[sender] else self.pause):
+            text = next(texts)
+            self.sent[sender].append(text)
+            try:
+                response = requests.post(self.url, json={"sender": sender, "message": text}, timeout=60)
+                status, body = response.status_code, response.text
+            except requests.RequestException as error:
+                status, body = 0, repr(error)
+            unavailable = any(phrase in body for phrase in UNAVAILABLE.values())
+            if status != 200 or body.strip() in ("", "[]") or unavailable:
+                self.failures.append((text, status, body[:200]))
+
+    def stop(self) -> None:
+        self.stopping.set()
+        for thread in self.threads:
+            thread.join()
+
+
+UNAVAILABLE: dict[str, str] = yaml.safe_load((ROOT / "rasa_addons" / "channel_phrases.yml").read_text("utf-8"))[
+    "unavailable"
+]
+
+
+def test_a_rolling_model_upgrade_one_replica_at_a_time_loses_no_message(
+    profile: scaled.Profile, tmp_path: Path
+) -> None:
+    """docs/operations.md's upgrade: the new model in place, then each Rasa replica sent SIGTERM in
+    turn, the supervisor starting it again, the next one once HAProxy shows it UP, while citizens
+    keep writing: every message answered, none lost, each conversation's language and life event kept."""
+    new_model = tmp_path / "models" / "assistant.tar.gz"
+    new_model.parent.mkdir()
+    shutil.copy(ROOT / settings.RASA_MODEL, new_model)  # "the new model": the same one, elsewhere
+    replicas = profile.replicas("Rasa server")
+    assert all(server.running for server in replicas)
+    stopping = threading.Event()
+    supervisor = threading.Thread(target=supervise, args=(replicas, stopping.is_set), daemon=True)
+    supervisor.start()
+    citizens = Citizens(profile, count=6).start()
+    try:
+        time.sleep(3)  # the conversations have begun
+        for number, server in enumerate(replicas, 1):
+            assert server.process is not None
+            old_pid = server.process.pid
+            server.command[server.command.index("--model") + 1] = str(new_model)
+            os.kill(old_pid, signal.SIGTERM)  # what `kill <pid>` does
+            deadline = time.monotonic() + 150
+            while not (server.running and server.process.pid != old_pid) and time.monotonic() < deadline:
+                time.sleep(0.2)
+            while sessions_per_server(profile)[f"rasa{number}"][1] != "UP" and time.monotonic() < deadline:
+                time.sleep(0.2)
+            assert server.process.pid != old_pid and sessions_per_server(profile)[f"rasa{number}"][1] == "UP"
+            assert server.log_path is not None
+            assert f"Loading model {new_model}" in server.log_path.read_text(encoding="utf-8")
+        time.sleep(3)  # both replicas serve the new model
+    finally:
+        citizens.stop()
+        stopping.set()
+        supervisor.join()
+    assert not citizens.failures, f"messages refused or unanswered during the upgrade: {citizens.failures}"
+    for sender, language in citizens.language.items():
+        events = stored_events(profile, sender)
+        assert_turns_in_order(events, citizens.sent[sender])
+        assert len(citizens.sent[sender]) >= 8, "the citizens should have written all along"
+        slots = {event["name"]: event["value"] for event in events if event["event"] == "slot"}
+        assert (slots.get("language"), slots.get("life_event")) == (language, "death" if language == "en" else "birth")
+
+
+def test_after_postgresql_restarts_the_consoles_and_rasa_servers_work_again_without_a_restart(
+    profile: scaled.Profile, tmp_path: Path
+) -> None:
+    """PostgreSQL stopped under both Rasa servers and both consoles: each refuses politely (the
+    citizen's 503 in their language, the console's error page), and once it is back a handover, a
+    sign-in on each console, a claim and a reply work, every process still the one it was."""
+    from tests.test_console import Staff
+
+    consoles = [f"http://127.0.0.1:{port}" for port, _ in profile.ports.console_replicas]
+    replicas = [f"http://127.0.0.1:{port}/webhooks/rest/webhook" for port in profile.ports.rasa_replicas]
+    password = secrets.token_urlsafe(12)
+    store_url = services.postgres_url(profile.ports.postgres, profile.pg_password, "console")
+    command = [sys.executable, "-m", "console.accounts", "add", "dorin", "--role", "agent"]
+    env = base_env(CONSOLE_DATABASE_URL=store_url, ASSISTANT_VAR=str(tmp_path))
+    added = subprocess.run(command, input=password + "\n", env=env, cwd=ROOT, text=True, capture_output=True)
+    assert added.returncode == 0, added.stderr
+    signed_in = [Staff(url).sign_in("dorin", password) for url in consoles]  # before: sessions to come back to
+    sender = "web-" + secrets.token_hex(16)
+    say(profile, sender, "am pierdut locul de muncă")
+    pids = {server.name: server.process.pid for server in profile.applications if server.process is not None}
+    assert all(server.running for server in profile.applications)
+    postgres = next(server for server in profile.infrastructure if server.name == "PostgreSQL")
+    postgres.stop()
+    try:
+        for url in replicas:  # each Rasa server on its own, not only the one HAProxy picks
+            refused = requests.post(url, json={"sender": sender, "message": "cât costă?"}, timeout=30)
+            assert refused.status_code == 503 and refused.headers.get("Retry-After"), refused.text[:200]
+            assert refused.json()[0]["text"] == UNAVAILABLE["ro"]
+        for staff in signed_in:
+            stranger = Staff(staff.url)
+            stranger.get("/login")
+            for page in (staff.get("/"), stranger.post("/login", name="dorin", password=password)):
+                assert page.status_code == 503 and page.headers.get("Retry-After"), (page.status_code, page.text)
+                assert "try again in a moment" in page.text and "Traceback" not in page.text
+    finally:
+        postgres.start(timeout=30)
+    on_a, on_b = (Staff(url).sign_in("dorin", password) for url in consoles)  # a sign-in on each console
+    assert all(staff.inbox("open") is not None for staff in signed_in)  # the sessions from before still hold
+    citizen = "web-" + secrets.token_hex(16)
+    before = {row["id"] for row in on_a.inbox("open")["rows"]}
+    say(profile, citizen, "I want to talk to a person")
+    deadline, waiting = time.monotonic() + 20, []
+    while not waiting and time.monotonic() < deadline:
+        waiting = [row["id"] for row in on_b.inbox("waiting")["rows"] if row["id"] not in before]
+        time.sleep(0.3)
+    assert len(waiting) == 1, "the handover did not reach the consoles"
+    conversation = waiting[0]
+    claimed = on_b.post(f"/c/{conversation}/claim")
+    assert claimed.status_code == 303 and "problem" not in claimed.headers["Location"], claimed.headers
+    on_a.get(f"/c/{conversation}")
+    replied = on_a.post(f"/c/{conversation}/reply", text="Bună ziua, sunt Dorin.")
+    assert replied.status_code == 303 and "problem" not in replied.headers["Location"], replied.headers
+    assert "Bună ziua, sunt Dorin." in [e.get("text") for e in stored_events(profile, citizen) if e["event"] == "bot"]
+    assert on_b.post(f"/c/{conversation}/handback").status_code == 303
+    for url in replicas:  # both Rasa servers answer the first conversation again, its state kept
+        answered = requests.post(url, json={"sender": sender, "message": "cât costă?"}, timeout=60)
+        assert answered.status_code == 200 and UNAVAILABLE["ro"] not in answered.text, answered.text[:200]
+    slots = {e["name"]: e["value"] for e in stored_events(profile, sender) if e["event"] == "slot"}
+    assert (slots.get("language"), slots.get("life_event")) == ("ro", "job-loss")
+    now = {server.name: server.process.pid for server in profile.applications if server.process is not None}
+    assert now == pids and all(server.running for server in profile.applications), "a process was restarted"
 
 
 def test_a_conversation_goes_on_when_a_replica_is_killed(profile: scaled.Profile) -> None:
