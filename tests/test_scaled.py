@@ -301,7 +301,7 @@ def test_after_postgresql_restarts_the_consoles_and_rasa_servers_work_again_with
     citizen = "web-" + secrets.token_hex(16)
     before = {row["id"] for row in on_a.inbox("open")["rows"]}
     say(profile, citizen, "I want to talk to a person")
-    deadline, waiting = time.monotonic() + 20, []
+    deadline, waiting = time.monotonic() + 20, list[int]()
     while not waiting and time.monotonic() < deadline:
         waiting = [row["id"] for row in on_b.inbox("waiting")["rows"] if row["id"] not in before]
         time.sleep(0.3)
