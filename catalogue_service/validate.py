@@ -2,17 +2,20 @@
 
 Run by editors (`make validate`) and by the test command. Usage:
 
-    python -m catalogue_service.validate [data/catalogue]
+    python -m catalogue_service.validate [data/catalogue] [--today YYYY-MM-DD] [--all]
 
 Each file's shape is checked against the JSON Schema `catalogue.schema.json` (editors can point
 their YAML editor at it: docs/catalogue-format.md); its `x-message` and `x-missing` annotations
 are the sentences an editor reads. What a schema cannot say is checked here: ids unique across
 the files, references between them, the answers conditions name, opening hours in order,
-coordinates inside the country, and which life events and files must exist.
+coordinates inside the country, and which life events and files must exist. Then, as warnings
+that leave the catalogue valid, what an editor should check again (`recheck.py`).
 """
 
 from __future__ import annotations
 
+import argparse
+import datetime as dt
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +23,7 @@ from typing import Any
 
 import yaml
 
+from catalogue_service import recheck
 from catalogue_service import schema as catalogue_schema
 from catalogue_service.content import catalogue_files, read_yaml
 from catalogue_service.schema import LANGUAGES, Problem
@@ -281,22 +285,31 @@ def _items(value: Any) -> Iterator[dict[str, Any]]:
 
 def problems(directory: Path | str) -> list[Problem]:
     """Every problem in the catalogue at `directory`; an empty list means it is valid."""
+    return check(directory)[0]
+
+
+def check(directory: Path | str, today: dt.date | None = None) -> tuple[list[Problem], list[recheck.Recheck]]:
+    """The problems (errors) and what to re-check (warnings: `recheck.py`) as of `today`."""
     checker = _Checker(Path(directory))
     checker.read()
     checker.check()
-    return checker.problems
+    return checker.problems, recheck.rechecks(checker.files, today)
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    directory = Path(args[0]) if args else Path("data/catalogue")
-    found = problems(directory)
+    parser = argparse.ArgumentParser(description="Checks the catalogue's files; lists what to re-check.")
+    parser.add_argument("directory", nargs="?", default="data/catalogue", type=Path)
+    parser.add_argument("--today", type=dt.date.fromisoformat, help="reviews are aged from this date (YYYY-MM-DD)")
+    parser.add_argument("--all", action="store_true", help="every fact to re-check, not the first few")
+    args = parser.parse_args(argv)
+    found, warnings = check(args.directory, args.today)
     for problem in found:
         print(problem)
+    print("\n".join(recheck.summary(warnings, len(warnings) if args.all else recheck.SHOWN_PER_KIND)))
     if found:
-        print(f"{len(found)} problem(s) in {directory}", file=sys.stderr)
+        print(f"{len(found)} problem(s) in {args.directory}", file=sys.stderr)
         return 1
-    print(f"{directory}: valid")
+    print(f"{args.directory}: valid")
     return 0
 
 
