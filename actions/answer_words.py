@@ -43,13 +43,16 @@ NEGATORS = frozenset(
 
 LIVE = frozenset(
     ["live", "living", "lives", "reside", "im", "locuiesc", "locuim", "locuieste", "traim", "traiesc", "stau", "stam"]
-    + ["живу", "живем", "живет", "проживаю", "проживаем", "прописан", "прописана", "прописаны"]
+    + ["живу", "живем", "живет", "жить", "проживаю", "проживаем", "прописан", "прописана", "прописаны"]
     + ["home", "acasa", "себя", "дома"]  # "у себя в селе", "acasă la Cahul"
 )
 
 
 AND = frozenset(["and", "si", "и", "where", "unde", "где"])
 HERE = frozenset(["here", "aici", "тут", "здесь", "where", "unde", "где"])  # "Orhei, where we live"
+
+
+FROM_THERE = frozenset(["оттуда", "отсюда", "there", "acolo"])  # "в Бельцах распишемся, мы оттуда оба"
 
 
 FILLERS = frozenset(["are", "is", "also", "too", "originally", "tot", "тоже", "сами", "родом"])
@@ -177,6 +180,12 @@ DONT_KNOW = tuple(
         "не помню",
         "кто знает",
         "not decided",
+        "nu ne-am hotarat",
+        "nu ne-am hotarit",
+        "nu m-am hotarit",
+        "nu m-am hotarat",
+        "nu am hotarat",
+        "inca nu stim",
         "haven't decided",
         "havent decided",
         "hard to say",
@@ -270,8 +279,8 @@ LAST = ("last", "ultimul", "ultima", "последний", "последняя",
 
 
 NUMBER_WORDS = {
-    **dict.fromkeys(("two", "doi", "doua", "два", "две", "двух", "двое"), 2),
-    **dict.fromkeys(("three", "trei", "три", "трех", "трое"), 3),
+    **dict.fromkeys(("two", "doi", "doua", "два", "две", "двух", "двое", "двумя", "двоих"), 2),
+    **dict.fromkeys(("three", "trei", "три", "трех", "трое", "тремя", "троих"), 3),
     **dict.fromkeys(("four", "patru", "четыре", "четверо"), 4),
     **dict.fromkeys(("five", "cinci", "пять", "пяти", "пятеро"), 5),
     **dict.fromkeys(("six", "sase", "шесть"), 6),
@@ -284,6 +293,7 @@ NUMBER_WORDS = {
     **dict.fromkeys(("twenty", "douazeci", "двадцать"), 20),
     **dict.fromkeys(("thirty", "treizeci", "тридцать"), 30),
     **dict.fromkeys(("forty", "patruzeci", "сорок"), 40),
+    **dict.fromkeys(("fifty", "cincizeci", "пятьдесят"), 50),
 }
 
 
@@ -344,6 +354,7 @@ CHILD_WORDS = frozenset(
         ["son", "daughter", "boy", "boys", "girl", "girls", "child", "kid", "kids", "children", "baby", "twins"]
         + ["baietel", "baietelul", "copilas", "copilasul"]
         + ["сынок", "сыночек", "дочурка", "малыш", "малышка", "мальчика", "ребенком", "ребенка", "детьми", "сыном"]
+        + ["дочкой", "дочерью", "детьми"]
         + [
             "baiat",
             "baiatul",

@@ -29,7 +29,7 @@ from actions.answer_words import (
     PUPILS,
     YES_WORDS,
 )
-from actions.counts import _counted, by_age, children_ages, counted_fact
+from actions.counts import _counted, by_age, children_ages, children_counted, counted_fact
 from actions.places import _happened_in_moldova, _home_named, _lived_in, _lives_at, _located, locality_in
 from actions.state import UNKNOWN
 from actions.typed import NEVER_BETWEEN, _negated, _tokens, dont_know, plain, polarity
@@ -99,7 +99,7 @@ def _by_words(
     abroad, home = _place_option(question, "abroad"), _place_option(question, "moldova")
     if abroad in affirmed and home in affirmed:  # "married in Germany, to register it in Moldova"
         affirmed.discard(home)
-    only = {option_id for option_id in affirmed if any(_after_only(tokens, p) for p in spans[option_id])}
+    only = {o for o in affirmed if any(_after_only(tokens, p) or tokens[p] in ONLY for p in spans[o])}
     if len(only) == 1:  # "only the ID card, the passport was at home"
         return only
     for option in question.options:  # "I'm British, my fiancée is Moldovan": one foreigner is enough
@@ -150,6 +150,9 @@ def read_answer(question: Question, text: str, localities: Iterable[Locality] = 
         answer = _read_answer(question, asked_back[1], localities)
         if answer is not None:
             return answer
+    taken_back = TAKEN_BACK.search(text)  # "да... хотя нет, …", "da, 17... ba nu": the answer turned round
+    if taken_back and question.type == "yes_no":
+        return "no" if taken_back.group(1) else "yes"
     corrected = CORRECTION.split(text)
     if len(corrected) > 1 and words(corrected[-1]):
         answer = _read_answer(question, corrected[-1], localities)
@@ -163,8 +166,14 @@ CONCLUSION = re.compile(
 )  # "…we sold it, so no", "nu ne-am gîndit la așa ceva... nu"
 
 
+TAKEN_BACK = re.compile(
+    r"(?:\.\.\.|…|,)\s*(?:(хотя нет|ой,? нет|ой,? не|ba nu|actually no)|(хотя да|ой,? да|ba da|actually yes))\b",
+    re.IGNORECASE,
+)
+
+
 CORRECTION = re.compile(
-    r"\b(?:wait|no wait|stai|стоп|вернее|точнее)\b[\s,.!—–-]*"
+    r"\b(?:wait|no wait|stai|стоп|вернее|точнее|подождите|подожди|ba nu|хотя нет|ой нет|actually no)\b[\s,.!—–-]*"
     r"|\b(?:i mean|adica|adică|de fapt|то есть)\b[\s,.!—–-]*(?=(?:yes|no|da|nu|да|нет)\b)",
     re.IGNORECASE,
 )  # "i mean" / "de fapt" correct only when an answer follows ("de fapt nici n-avem…" goes on explaining)
@@ -182,7 +191,8 @@ def _read_answer(question: Question, text: str, localities: Iterable[Locality] =
     if counted is not None:
         particle = tokens[0] == "" and said
         but = bool(set(tokens) & BUT)  # "had 3 sellers, but let them all go, now nobody"
-        words_decide = question.under is not None or particle or but  # an age rule has exceptions ("student la zi")
+        nobody = bool(set(tokens) & NEGATIVE_WORDS)  # "никого не нанимали, только мы двое"
+        words_decide = question.under is not None or particle or but or nobody  # an age rule has exceptions
         if len(found) == 1 and counted not in found and words_decide:  # "нет, два года, но неофициально"
             return None if particle and {said} != found else found.pop()
         return None if particle and said != counted else counted
@@ -267,8 +277,8 @@ def facts_in(
         ages = children_ages(tokens)
         if not found and question.under is not None and ages:  # "my son is 14" for "a child under 18?"
             found = {"yes" if min(ages) < question.under else "no"}
-        if not found and question.under is not None and set(tokens) & PUPILS:  # "сын школьник у нас"
-            found = {"yes"}
+        if not found and question.under is not None and (set(tokens) & PUPILS or children_counted(tokens)):
+            found = {"yes"}  # "сын школьник у нас", "cu sotul si doi copii de scoala"
         found = by_age(question, tokens) or found  # "băiatul meu de 22 de ani": an adult
         if len(found) == 1:
             answers[question.id] = found.pop()

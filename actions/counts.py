@@ -27,6 +27,23 @@ from folding import stem, words
 NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 
 
+def composed(tokens: list[str]) -> list[str]:
+    """ "treizeci si opt", "тридцать восемь", "thirty eight": one number (38), as the digits would be."""
+    out: list[str] = []
+    index = 0
+    while index < len(tokens):
+        tens = NUMBER_WORDS.get(tokens[index])
+        skip = 2 if tokens[index + 1 : index + 2] in (["si"], ["и"], ["and"]) else 1
+        unit = NUMBER_WORDS.get(tokens[index + skip]) if index + skip < len(tokens) else None
+        if tens and tens >= 20 and tens % 10 == 0 and unit and unit < 10:
+            out.append(str(int(tens + unit)))
+            index += skip + 1
+            continue
+        out.append(tokens[index])
+        index += 1
+    return out
+
+
 def _number(token: str) -> float | None:
     """A number written in digits ("35", "1,5", "1_5" for a decimal kept in one word) or in words
     ("ten", "zece", "десять")."""
@@ -67,7 +84,7 @@ def numbers_in(text: str, question: Question) -> list[float]:
         text = text.replace(words_for_half, months)
     named = {float(n.replace(",", ".")) for n in NUMBER.findall(question.text)} - {question.at_least}
     asked_unit = _unit(words(question.text))
-    tokens = words(text)
+    tokens = composed(words(text))
     found = []
     for index, token in enumerate(tokens):
         value = _number(token)
@@ -128,10 +145,14 @@ def _under(limit: float, tokens: list[str]) -> str | None:
     ]
     if ages:
         return "yes" if any(age < limit for age in ages) else "no"
-    counted = any(
+    return "yes" if children_counted(tokens) or (len(tokens) == 1 and _number(tokens[0]) is not None) else None
+
+
+def children_counted(tokens: list[str]) -> bool:
+    """Children counted without ages: "двое школьников", "doi copii de scoala", "с двумя детьми"."""
+    return any(
         _number(t) is not None and set(tokens[i + 1 : i + 3]) & (CHILD_WORDS | PUPILS) for i, t in enumerate(tokens)
     )
-    return "yes" if counted or (len(tokens) == 1 and _number(tokens[0]) is not None) else None
 
 
 def counted_fact(text: str, question: Question) -> str | None:
@@ -143,7 +164,7 @@ def counted_fact(text: str, question: Question) -> str | None:
         return None
     asked_unit = _unit(words(question.text))
     asked_words = {stem(word) for word in words(question.text) if len(word) >= 5}
-    tokens = _tokens(text)  # with clause ends: in "мне 63 года, стажа 12 лет" the age ends at the comma
+    tokens = composed(_tokens(text))  # with clause ends: in "мне 63 года, стажа 12 лет" the age ends at the comma
     counts = []
     for index, token in enumerate(tokens):
         value = _number(token)

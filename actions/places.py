@@ -13,11 +13,13 @@ from actions.answer_words import (
     EVENT_STEMS,
     FILLERS,
     FROM,
+    FROM_THERE,
     GENERIC_PLACE_WORDS,
     GOING,
     HERE,
     LIVE,
     LOCATIVES,
+    NUMBER_WORDS,
     PEOPLE,
     SERVICE_VERBS,
     US,
@@ -63,8 +65,13 @@ def localities_named(tokens: list[str], localities: Iterable[Locality]) -> list[
         positions = [p for name in names for p in name_positions(name, tokens)]
         if locality.district:  # "в Криулянском районе"
             positions += _district_positions(locality.district, tokens)
-        found += [(position, locality.id) for position in set(positions)]
+        found += [(position, locality.id) for position in set(positions) if not _counts_years(tokens, position)]
     return sorted(found)
+
+
+def _counts_years(tokens: list[str], position: int) -> bool:
+    """ "стаж сорок лет" is forty years, not Soroca."""
+    return tokens[position] in NUMBER_WORDS and tokens[position + 1 : position + 2] in (["лет"], ["ani"], ["years"])
 
 
 INNER_I = re.compile(r"(?<=\w)[îâ](?=\w)")
@@ -122,8 +129,8 @@ def _lives_at(tokens: list[str], position: int) -> bool:
     after = tokens[position + 1 : position + 2]  # "noi tot in Hîncești stăm", "в Кагуле живем"
     if after and after[0] in AND:  # "la Bălți și stau în cămin acolo"
         after = tokens[position + 2 : position + 3]
-    here = set(tokens[position + 1 : position + 6])  # "в комрате, мы тут и живем"
-    lives_here = bool(here & HERE and here & LIVE)
+    here = set(tokens[position + 1 : position + 6])  # "в комрате, мы тут и живем", "мы оттуда оба"
+    lives_here = bool(here & HERE and here & LIVE or here & FROM_THERE and here & US)
     return from_us or in_us or lives_here or bool(set(tokens[max(0, position - 6) : position] + after) & LIVE)
 
 

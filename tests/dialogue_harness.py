@@ -6,11 +6,11 @@ answers whatever the assistant asks (in the order it asks), reads the conversati
 through Rasa's HTTP API after every turn, and reports per language: conversation success, answer
 accuracy, wrong switches and facts asked twice. Run on its own against a running stack:
 
-    python -m tests.dialogue_harness http://127.0.0.1:5005 TOKEN [--heldout | --extra... | --extra5] [en ro ru]
+    python -m tests.dialogue_harness http://127.0.0.1:5005 TOKEN [--heldout | --extra... | --extra6] [en ro ru]
 
 or, starting its own stack on free ports (`make dialogue-dev`):
 
-    python -m tests.dialogue_harness --start [--heldout | --extra... | --extra5] [en ro ru]
+    python -m tests.dialogue_harness --start [--heldout | --extra... | --extra6] [en ro ru]
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ SETS = {  # the development sets beside tests/dialogue/ itself, written later by
     "--extra3": DIALOGUES / "extra3",
     "--extra4": DIALOGUES / "extra4",
     "--extra5": DIALOGUES / "extra5",
+    "--extra6": DIALOGUES / "extra6",  # Romanian and Russian only
 }
 DONT_KNOW = {"en": "i don't know", "ro": "nu stiu", "ru": "не знаю"}
 GUIDE_GIVEN = ("feedback", "guided", "comment")
@@ -212,7 +213,8 @@ def main(argv: list[str]) -> int:
         return with_stack(argv[1:])
     client = Client(argv[0], argv[1])
     folder = next((SETS[a] for a in argv if a in SETS), DIALOGUES)
-    for lang in [a for a in argv[2:] if a not in SETS] or ["en", "ro", "ru"]:
+    languages = [a for a in argv[2:] if a not in SETS] or ["en", "ro", "ru"]
+    for lang in [lang for lang in languages if (folder / f"{lang}.yml").exists()]:
 
         def show(outcome: Outcome) -> None:
             if not outcome.success:

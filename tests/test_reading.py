@@ -602,3 +602,11 @@ def test_of_two_situations_the_one_asked_about_comes_first() -> None:
     text = "i am on pension now, and want to close my little shop"
     message = r.Message(text, "life_event_retirement", 0.64, life_events=("closing-business", "retirement"))
     assert r.read(message, r.State()) == r.Reading(r.START, "closing-business", ("retirement",))
+
+
+def test_a_taken_back_answer_and_a_number_in_words() -> None:
+    minors = Question("minors", "yes_no", "Children under 18?", VAT.options, (), under=18)
+    assert read_answer(minors, "да, дочь 17... ой нет, ей в марте уже 18 исполнилось") == "no"
+    assert read_answer(ABROAD, "da... ba nu, s-a nascut aici") == "no"
+    assert facts_in([CONTRIBUTIONS], "am lucrat treizeci și opt de ani la școală") == {"min_contribution": "yes"}
+    assert facts_in([minors], "ne-am mutat cu sotul si doi copii de scoala") == {"minors": "yes"}
