@@ -49,7 +49,9 @@ LIVE = frozenset(
 
 
 AND = frozenset(["and", "si", "и", "where", "unde", "где"])
-HERE = frozenset(["here", "aici", "тут", "здесь", "where", "unde", "где"])  # "Orhei, where we live"
+HERE = frozenset(
+    ["here", "aici", "тут", "здесь", "where", "unde", "где", "there", "acolo", "там"]
+)  # "Orhei, where we live"
 
 
 FROM_THERE = frozenset(["оттуда", "отсюда", "there", "acolo"])  # "в Бельцах распишемся, мы оттуда оба"
@@ -111,6 +113,10 @@ ONLY = frozenset(["only", "just", "doar", "numai", "только", "лишь"])
 ARTICLES = frozenset(map(fold, ["the", "a", "an", "my", "un", "o", "de", "mea", "meu", "мне", "мой", "моя", "мое"]))
 
 
+RELATIVES = frozenset(map(fold, ["who", "whom", "which", "cine", "care", "кто", "кем", "кому", "который", "которая"]))
+# a negation does not reach into a relative clause: "не можем договориться, с кем останутся дети"
+
+
 BARELY = frozenset(["barely", "hardly", "abia", "еле", "едва"])  # "денег еле хватает" is not "денег хватает"
 
 
@@ -157,6 +163,7 @@ DONT_KNOW = tuple(
         "dont know",
         "dunno",
         "idk",
+        "хз",
         "no idea",
         "not sure",
         "who knows",

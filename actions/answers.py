@@ -61,7 +61,7 @@ def option_evidence(
         found.append((name, [(p, p + len(words(plain(name)))) for p in positions]))
     elsewhere = {p for other in option.not_in for span in phrase_spans(plain(other), tokens) for p in range(*span)}
     for phrase, spans in found:  # "на молдавских номерах" holds "молдавских" but is not about a licence
-        spans = [(start, end) for start, end in spans if not set(range(start, end)) <= elsewhere]
+        spans = [(start, end) for start, end in spans if not set(range(start, end)) & elsewhere]
         carries_negation = bool(set(words(plain(phrase))) & (NEGATORS | AFTER_NEGATORS | NEGATIVE_WORDS))
         for position, end in spans:
             negated_after = end < len(tokens) and tokens[end] in AFTER_NEGATORS

@@ -3,6 +3,8 @@ say when the message names none the catalogue has."""
 
 from __future__ import annotations
 
+import re
+
 from actions.answers import facts_in
 from actions.catalogue import call, catalogue
 from actions.conversation import Turn, button
@@ -27,9 +29,16 @@ async def take_facts(
     citizen says they live in)."""
     relations = await call(catalogue().relations, lang=turn.lang)
     open_questions = [q for q in event.questions if q.id not in turn.answers]
-    given = facts_in(open_questions, turn.text if text is None else text, relations, localities, places)
+    said = without_title(turn.text if text is None else text, event.title)
+    given = facts_in(open_questions, said, relations, localities, places)
     if given:
         turn.set("answers", {**turn.answers, **given})
+
+
+def without_title(text: str, title: str) -> str:
+    """The message less the life event's own title, which names no fact of the citizen's ("Identity
+    documents: identity card and passport" typed back is not "I need both")."""
+    return re.sub(re.escape(title), " ", text, flags=re.IGNORECASE)
 
 
 async def start(turn: Turn, reading: Reading, localities: list[Locality]) -> None:

@@ -13,6 +13,7 @@ from actions.answer_words import (
     NEGATION_REACH,
     NEGATORS,
     NO_WORDS,
+    RELATIVES,
     YES_WORDS,
 )
 from folding import fold, words
@@ -93,9 +94,11 @@ def _negated(tokens: list[str], position: int) -> bool:
     A first-word "no"/"нет" followed by more words is an answer particle ("no, here in Moldova"),
     not a negation of what follows; a first-word "nu" followed by a verb is both ("nu suntem").
     """
+    if set(tokens[position : position + 2]) & RELATIVES:  # "не можем договориться, с кем останутся дети"
+        return False
     for index in range(position - 1, max(0, position - NEGATION_REACH) - 1, -1):
         token = tokens[index]
-        if token == CLAUSE_END:
+        if token == CLAUSE_END or token in RELATIVES:
             return False
         if token not in NEGATORS:
             continue

@@ -610,3 +610,20 @@ def test_a_taken_back_answer_and_a_number_in_words() -> None:
     assert read_answer(ABROAD, "da... ba nu, s-a nascut aici") == "no"
     assert facts_in([CONTRIBUTIONS], "am lucrat treizeci și opt de ani la școală") == {"min_contribution": "yes"}
     assert facts_in([minors], "ne-am mutat cu sotul si doi copii de scoala") == {"minors": "yes"}
+
+
+def test_a_negation_does_not_reach_into_who_and_not_in_covers_overlapping_words() -> None:
+    minors = Question(
+        "minors",
+        "yes_no",
+        "Children under 18?",
+        (
+            Option("yes", "Yes", None, ("с кем останутся дети",)),
+            Option("no", "No", None, ("живу одна",), not_in=("одна с дочкой",)),
+        ),
+        (),
+        under=18,
+    )
+    assert facts_in([minors], "не можем договориться с кем останутся дети") == {"minors": "yes"}
+    assert facts_in([minors], "живу одна с дочкой 14 лет") == {"minors": "yes"}
+    assert facts_in([minors], "живу одна, детей нет") == {"minors": "no"}
