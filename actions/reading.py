@@ -187,8 +187,13 @@ def _named_events(message: Message) -> list[str]:
     clause by clause; or, when the top one is among those, the one asked about first."""
     top = event_id_of(message.intent)
     if top in message.life_events:
-        return list(message.life_events)
-    return list(dict.fromkeys([top, *message.life_events] if top else message.life_events))
+        named = list(message.life_events)
+    else:
+        named = list(dict.fromkeys([top, *message.life_events] if top else message.life_events))
+    return sorted(named, key=lambda event: event in BROAD)  # "came back from Italy with my car": the car first
+
+
+BROAD = frozenset(["returning-home"])  # situations others refine: named with another, the other comes first
 
 
 def _clear_other_event(message: Message, state: State) -> str | None:

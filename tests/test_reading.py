@@ -627,3 +627,9 @@ def test_a_negation_does_not_reach_into_who_and_not_in_covers_overlapping_words(
     assert facts_in([minors], "не можем договориться с кем останутся дети") == {"minors": "yes"}
     assert facts_in([minors], "живу одна с дочкой 14 лет") == {"minors": "yes"}
     assert facts_in([minors], "живу одна, детей нет") == {"minors": "no"}
+
+
+def test_a_broad_situation_named_with_a_specific_one_comes_second() -> None:
+    text = "i came back from Italy and brought my car with italian plates"
+    message = r.Message(text, "life_event_returning_home", 0.6, life_events=("returning-home", "vehicle"))
+    assert r.read(message, r.State()) == r.Reading(r.START, "vehicle", ("returning-home",))
