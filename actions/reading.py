@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from actions.answers import locality_in, polarity, read_answer
+from actions.answers import facts_in, locality_in, polarity, read_answer
 from actions.state import UNKNOWN, Stage
 from catalogue_client import Locality, Question
 from folding import words
@@ -39,6 +39,10 @@ LEAD = 2.5
 CLEAR = 0.5  # a life event this sure, in a message that is no answer, is a clear signal
 CLEAR_WHILE_ASKING = 0.7  # in the middle of the questions a message is more likely a clumsy answer
 COMMAND_MIN = 0.5
+FOLLOWUP_WHILE_ASKING = 0.3  # "cât costă certificatul?" in the middle of the questions: a question, if it asks
+ASKING_WORDS = frozenset(
+    ["how", "what", "where", "when", "cum", "unde", "cand", "cat", "cit", "как", "где", "когда", "сколько"]
+)  # a message starting with one of these asks something
 QUESTION_WORDS = frozenset(
     ["how", "what", "where", "when", "which", "can", "do", "is", "cum", "ce", "unde", "cand", "cat", "care"]
     + ["se", "pot", "как", "что", "где", "когда", "сколько", "какие", "можно"]
@@ -83,6 +87,7 @@ class State:
     life_event: str | None = None
     question: Question | None = None  # the pending question
     proposed: str | None = None  # the life event the assistant asked about switching to
+    questions: tuple[Question, ...] = ()  # all the current life event's questions
 
 
 @dataclass(frozen=True)
@@ -111,7 +116,7 @@ def read(message: Message, state: State, localities: Iterable[Locality] = ()) ->
     behind = _event_behind_a_question(message, state)
     if behind is not None:  # "what documents do I need to retire?" as a first message
         return Reading(START, behind)
-    if _clear_followup(message):
+    if _clear_followup(message) or _question_while_asking(message, state):
         return Reading(FOLLOWUP, message.intent)
     if state.stage == Stage.ASKING and state.question is not None:
         answer = read_answer(state.question, message.text, localities)
@@ -182,6 +187,26 @@ def _clear_followup(message: Message) -> bool:
     return message.intent in FOLLOWUPS and message.confidence >= CLEAR and _asks(message)
 
 
+WANTS = frozenset(["want", "need", "vreau", "vrem", "trebuie", "хочу", "хотим", "надо", "нужно"])
+
+
+def _tells_facts(message: Message, state: State) -> bool:
+    """A message that answers the current life event's questions, asking for nothing new: a late
+    fact, not another situation ("avea o casă și o mașină", not "vreau să-mi cumpăr o mașină")."""
+    return not set(words(message.text)) & WANTS and bool(facts_in(state.questions, message.text))
+
+
+def _question_while_asking(message: Message, state: State) -> bool:
+    tokens = words(message.text)
+    starts_asking = bool(tokens) and tokens[0] in ASKING_WORDS
+    return (
+        state.stage == Stage.ASKING
+        and message.intent in FOLLOWUPS
+        and message.confidence >= FOLLOWUP_WHILE_ASKING
+        and starts_asking
+    )
+
+
 def _named_events(message: Message) -> list[str]:
     """The life events a message names: the classifier's top intent first, then the others named
     clause by clause; or, when the top one is among those, the one asked about first."""
@@ -241,6 +266,8 @@ def _read_life_event(message: Message, state: State) -> Reading | None:
         return Reading(START, events[0], tuple(events[1:]))
     other = _clear_other_event(message, state)
     after_guide_question = state.stage not in (None, Stage.ASKING) and _asks(message)
+    if other is not None and state.stage == Stage.ASKING and _tells_facts(message, state):
+        return Reading(SAME_EVENT)  # "avea o casă și o mașină veche": about the death, not buying a car
     if other is None:
         if state.life_event in events and after_guide_question and message.followup:
             return Reading(FOLLOWUP, message.followup)  # "where do I go for the funeral allowance?"

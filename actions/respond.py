@@ -21,7 +21,8 @@ class ActionRespond(GuideAction):
         event = await load_event(turn)
         localities = list(await call(catalogue().localities, lang=turn.lang))
         question = pending(event, turn) if event is not None and turn.stage == Stage.ASKING else None
-        state = r.State(turn.stage, turn.life_event, question, turn.get("proposed_life_event"))
+        questions = event.questions if event is not None else ()
+        state = r.State(turn.stage, turn.life_event, question, turn.get("proposed_life_event"), questions)
         reading = r.read(turn.message(), state, localities)
         log.debug("read %s/%.2f in %s as %s", turn.intent, turn.confidence, turn.stage, reading)
         if state.proposed and reading.kind not in (r.SWITCH, r.KEEP):

@@ -633,3 +633,21 @@ def test_a_broad_situation_named_with_a_specific_one_comes_second() -> None:
     text = "i came back from Italy and brought my car with italian plates"
     message = r.Message(text, "life_event_returning_home", 0.6, life_events=("returning-home", "vehicle"))
     assert r.read(message, r.State()) == r.Reading(r.START, "vehicle", ("returning-home",))
+
+
+def test_a_question_in_the_middle_is_answered_and_a_late_fact_is_no_switch() -> None:
+    estate = Question(
+        "estate",
+        "yes_no",
+        "Did they leave property?",
+        (Option("yes", "Yes", None, ("moștenire", "casă", "mașină")), Option("no", "No", None, ("nimic",))),
+        (),
+    )
+    asking_estate = r.State(stage="asking", life_event="death", question=estate, questions=(estate,))
+    cost = r.Message("cât costă certificatul de moștenitor?", "ask_cost", 0.42)
+    assert r.read(cost, asking_estate) == r.Reading(r.FOLLOWUP, "ask_cost")
+    asking_town = r.State(stage="asking", life_event="death", question=LOCALITY, questions=(estate, LOCALITY))
+    late = r.Message("avea o casă la țară și o mașină veche", "life_event_vehicle", 0.8)
+    assert r.read(late, asking_town) == r.Reading(r.SAME_EVENT)
+    other = r.Message("și vreau să-mi cumpăr o mașină nouă de la salon", "life_event_vehicle", 0.8)
+    assert r.read(other, asking_town) == r.Reading(r.PROPOSE, "vehicle")
