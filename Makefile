@@ -123,7 +123,7 @@ conversation-tests: $(MODEL)
 
 # the typed development conversations (tests/dialogue/), each failure with what went wrong
 dialogue-dev: setup $(MODEL)
-	for set in "" --extra --extra2 --extra3 --extra4 --extra5 --extra6; do $(PY) -m tests.dialogue_harness --start $$set || exit 1; done
+	for set in "" --extra --extra2 --extra3 --extra4 --extra5 --extra6 --extra7; do $(PY) -m tests.dialogue_harness --start $$set || exit 1; done
 
 PYTEST_WORKERS ?= 2
 pytest: setup $(MODEL)

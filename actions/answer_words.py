@@ -57,7 +57,9 @@ HERE = frozenset(
 FROM_THERE = frozenset(["оттуда", "отсюда", "there", "acolo"])  # "в Бельцах распишемся, мы оттуда оба"
 
 
-FILLERS = frozenset(["are", "is", "also", "too", "originally", "tot", "тоже", "сами", "родом"])
+FILLERS = frozenset(
+    ["are", "is", "also", "too", "originally", "tot", "тоже", "сами", "родом", "both", "amandoi", "ambii", "оба", "обе"]
+)
 
 
 US = frozenset(["we", "were", "im", "am", "sunt", "suntem", "мы", "я"])  # "suntem din Orhei"
@@ -67,11 +69,13 @@ BUT = frozenset(["but", "however", "though", "so", "dar", "insa", "deci", "но"
 
 
 GOING = ("going", "moving", "accepted", "plec", "pleaca", "merg", "еду", "уезжа", "переезжа", "поеду", "для", "pentru")
+GOING += ("поступ", "apply", "aplic")  # "хочу поступать на магистратуру в Румынию": where they are going
 
 
 PEOPLE = frozenset(
     ["fiance", "fiancee", "wife", "husband", "girlfriend", "boyfriend", "is", "e", "este", "logodnica", "logodnicul"]
     + ["sotia", "sotul", "iubita", "iubitul", "невеста", "жених", "жена", "муж", "она", "он", "родом"]
+    + ["fata", "baiat", "girl", "guy", "девушка", "девушкои", "парень", "парнем"]  # folded, as messages are
 )
 
 
@@ -187,6 +191,10 @@ DONT_KNOW = tuple(
         "не помню",
         "кто знает",
         "not decided",
+        "n-a hotarat",
+        "n-a hotarit",
+        "nu a hotarat",
+        "n-a decis",
         "nu ne-am hotarat",
         "nu ne-am hotarit",
         "nu m-am hotarit",

@@ -91,7 +91,7 @@ def _by_words(
             spans[option.id] = where
         if no:
             negated.add(option.id)
-    affirmed = set(spans) - negated
+    affirmed = (set(spans) - negated) or set(spans)  # said both ways and nothing else: "SRL-ul… firma nu mai are"
     buts = [i for i, token in enumerate(tokens) if token in BUT]
     after_but = {o for o in affirmed if buts and min(spans[o]) > buts[-1]}
     if len(after_but) == 1 and affirmed - after_but:  # "worked in Russia, but without papers"

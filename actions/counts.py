@@ -58,6 +58,8 @@ def _multiplier(tokens: list[str], index: int) -> float:
     """ "2 mil lei", "1,5 milioane", "миллиона два": the amount's multiplier, else 1."""
     after = tokens[index + 1 : index + 2]
     before = tokens[index - 1 : index] if index else []
+    if before in (["на"], ["около"], ["cam"], ["vreo"], ["about"]) and index >= 2:  # "миллиона на 4"
+        before = tokens[index - 2 : index - 1]
     return MULTIPLIERS.get(after[0] if after else "", 0) or MULTIPLIERS.get(before[0] if before else "", 0) or 1.0
 
 

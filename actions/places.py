@@ -52,9 +52,14 @@ def locality_in(text: str, localities: Iterable[Locality], entity_values: Iterab
     tokens = words(text)
     named = localities_named(tokens, known.values())
     lived_in = [locality for position, locality in named if _lives_at(tokens, position)]
-    not_left = [locality for position, locality in named if not set(tokens[max(0, position - 1) : position]) & FROM]
+    not_left = [locality for position, locality in named if not _came_from(tokens, position)]
     preferred = lived_in or not_left or [locality for _, locality in named]
     return preferred[0] if preferred else None
+
+
+def _came_from(tokens: list[str], position: int) -> bool:
+    """ "from Cahul", "din Orhei", "de la Florești la Bălți": the town left, not the one lived in."""
+    return tokens[max(0, position - 1)] in FROM or tokens[max(0, position - 2) : position] == ["de", "la"]
 
 
 def localities_named(tokens: list[str], localities: Iterable[Locality]) -> list[tuple[int, str]]:
@@ -92,7 +97,7 @@ def _home_named(tokens: list[str], localities: Iterable[Locality]) -> str | None
         return lived_in[0]
     for position, locality in named:
         around = tokens[max(0, position - 6) : position] + tokens[position + 1 : position + 3]
-        if not any(word.startswith(EVENT_STEMS) for word in around) and tokens[max(0, position - 1)] not in FROM:
+        if not any(word.startswith(EVENT_STEMS) for word in around) and not _came_from(tokens, position):
             return locality
     return None
 

@@ -6,11 +6,11 @@ answers whatever the assistant asks (in the order it asks), reads the conversati
 through Rasa's HTTP API after every turn, and reports per language: conversation success, answer
 accuracy, wrong switches and facts asked twice. Run on its own against a running stack:
 
-    python -m tests.dialogue_harness http://127.0.0.1:5005 TOKEN [--heldout | --extra... | --extra6] [en ro ru]
+    python -m tests.dialogue_harness http://127.0.0.1:5005 TOKEN [--heldout | --extra... | --extra7] [en ro ru]
 
 or, starting its own stack on free ports (`make dialogue-dev`):
 
-    python -m tests.dialogue_harness --start [--heldout | --extra... | --extra6] [en ro ru]
+    python -m tests.dialogue_harness --start [--heldout | --extra... | --extra7] [en ro ru]
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ SETS = {  # the development sets beside tests/dialogue/ itself, written later by
     "--extra4": DIALOGUES / "extra4",
     "--extra5": DIALOGUES / "extra5",
     "--extra6": DIALOGUES / "extra6",  # Romanian and Russian only
+    "--extra7": DIALOGUES / "extra7",  # Romanian and Russian only
 }
 DONT_KNOW = {"en": "i don't know", "ro": "nu stiu", "ru": "не знаю"}
 GUIDE_GIVEN = ("feedback", "guided", "comment")
