@@ -68,8 +68,8 @@ US = frozenset(["we", "were", "im", "am", "sunt", "suntem", "мы", "я"])  # "s
 BUT = frozenset(["but", "however", "though", "so", "dar", "insa", "deci", "но", "однако", "так"])
 
 
-GOING = ("going", "moving", "accepted", "plec", "pleaca", "merg", "еду", "уезжа", "переезжа", "поеду", "для", "pentru")
-GOING += ("поступ", "apply", "aplic")  # "хочу поступать на магистратуру в Румынию": where they are going
+GOING: tuple[str, ...] = ("going", "moving", "accepted", "plec", "pleaca", "merg", "еду", "уезжа", "переезжа", "поеду")
+GOING += ("для", "pentru", "поступ", "apply", "aplic")  # "поступать на магистратуру в Румынию": where one is going
 
 
 PEOPLE = frozenset(
