@@ -136,7 +136,9 @@ class Answers:
 
     @staticmethod
     def amount(turn: Turn, service: Service) -> str:
-        text = say("amount_answer", turn.lang, title=service.title, output=service.output)
+        output = service.output.rstrip()
+        output += "" if output.endswith((".", "!", "?")) else "."  # a sentence follows it
+        text = say("amount_answer", turn.lang, title=service.title, output=output)
         return f"{text} {say('amount_where', turn.lang, authority=service.authority.name)}"
 
     @staticmethod
