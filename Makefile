@@ -129,8 +129,10 @@ PYTEST_WORKERS ?= 2
 pytest: setup $(MODEL)
 	$(PY) -m pytest -q -n $(PYTEST_WORKERS)
 
+# every benchmark beside its baseline into bench/results/report.md (+ plots, JSON; committed);
+# QUICK=1: no training from a clean state, no Rasa default pipeline, shorter runs (8 min here, bench/report.py)
 bench: setup $(MODEL)
-	$(PY) bench/report.py
+	$(PY) bench/report.py $(if $(QUICK),--quick)
 
 clean:
 	rm -rf .venv .cache .pytest_cache .mypy_cache .ruff_cache build models var

@@ -6,10 +6,17 @@
 4. resources: memory per process, time to the first answer, training time from a clean state;
 5. the catalogue: client lookups from cache vs HTTP, service requests/s;
 6. the scaling curve: turns/s and p95 at concurrency 1..64;
-7. long conversations: a turn at turn 10 and at turn 500 per tracker store (bench/tracker_bench.py).
+7. long conversations: a turn at turn 10 and at turn 500 per tracker store (bench/tracker_bench.py);
+8. the helpdesk console: handover -> inbox, staff reply -> widget and -> Telegram (bridge + Bot API
+   stand-in), the assistant's turns with and without the console (bench/console_bench.py).
 
-    .venv/bin/python bench/report.py [--seconds 10]
+    .venv/bin/python bench/report.py [--seconds 10] [--quick]
     .venv/bin/python bench/report.py --render    # rewrite report.md from report.json, measuring nothing
+
+--quick (`make bench QUICK=1`: 8 minutes on 2 cores shared with a CI run, instead of over an hour) uses the
+trained models/assistant.tar.gz instead of training from a clean state, leaves out Rasa's default
+pipeline (43 minutes of training here), runs 5-second loads and shorter tracker and console runs, and
+leaves the README's headline table alone; the report says which figures it lacks.
 """
 
 from __future__ import annotations
@@ -81,12 +88,18 @@ def rasa_train(env: dict[str, str], *arguments: str | Path) -> float:
 @dataclass
 class Models:
     ours: Path
-    default: Path  # Rasa's default NLU pipeline on our data
+    default: Path | None  # Rasa's default NLU pipeline on our data (None with --quick)
     vanilla: Path  # `rasa init`
 
 
-def train_all(tmp: Path, results: dict[str, Any]) -> Models:
-    """Ours from a clean state (timed), Rasa's default pipeline on the same data, vanilla `rasa init`."""
+def train_all(tmp: Path, results: dict[str, Any], quick: bool) -> Models:
+    """Ours from a clean state (timed), Rasa's default pipeline on the same data, vanilla `rasa init`;
+    with `quick` a copy of the model `make` trained, no default pipeline, vanilla only."""
+    if quick:
+        results["training_s"] = results["default_training_s"] = None
+        (tmp / "models").mkdir()
+        ours = Path(shutil.copy(ROOT / "models" / "assistant.tar.gz", tmp / "models" / "ours.tar.gz"))
+        return Models(ours, None, train_vanilla(tmp / "vanilla"))
     say("training this assistant from a clean state (no Rasa cache, no spaCy pipeline) ...")
     clean = base_env(RASA_CACHE_DIRECTORY=str(tmp / "rasa-cache"))
     build = tmp / "build"
@@ -158,10 +171,12 @@ def running(tmp: Path, models: Models, fake: FakeTelegram, results: dict[str, An
         servers["vanilla Rasa server"] = rasa_server(
             ports["vanilla"], models.vanilla, vanilla_endpoints, log_path=tmp / "v.log"
         ).start(timeout=240)
-        servers["default-pipeline NLU server"] = rasa_server(
-            ports["default"], models.default, vanilla_endpoints, api_token=TOKEN, log_path=tmp / "d.log"
-        ).start(timeout=240)
-        run.vanilla, run.default = f"http://127.0.0.1:{ports['vanilla']}", f"http://127.0.0.1:{ports['default']}"
+        if models.default:
+            servers["default-pipeline NLU server"] = rasa_server(
+                ports["default"], models.default, vanilla_endpoints, api_token=TOKEN, log_path=tmp / "d.log"
+            ).start(timeout=240)
+            run.default = f"http://127.0.0.1:{ports['default']}"
+        run.vanilla = f"http://127.0.0.1:{ports['vanilla']}"
         fake.wait_for(lambda f: f.sent(method="getUpdates"), timeout=60)
         for chat in range(20):  # warm the bridge up with real traffic
             fake.user_says(9000 + chat, "hello")
@@ -178,7 +193,7 @@ def measure_understanding(run: Running) -> list[dict[str, Any]]:
     all_ours: list[tuple[str, str]] = []
     for lang, pairs in held_out().items():
         mine = parse_all(f"{run.ours}/model/parse?token={TOKEN}", pairs)
-        theirs = parse_all(f"{run.default}/model/parse?token={TOKEN}", pairs)
+        theirs = parse_all(f"{run.default}/model/parse?token={TOKEN}", pairs) if run.default else None
         bm25 = bm25_predictions(pairs, lang)
         all_ours += mine
         understanding.append(
@@ -186,8 +201,8 @@ def measure_understanding(run: Running) -> list[dict[str, Any]]:
                 "lang": lang,
                 "ours_f1": macro_f1(mine),
                 "ours_le": life_event_accuracy(mine),
-                "default_f1": macro_f1(theirs),
-                "default_le": life_event_accuracy(theirs),
+                "default_f1": macro_f1(theirs) if theirs else None,
+                "default_le": life_event_accuracy(theirs) if theirs else None,
                 "bm25_le": life_event_accuracy(bm25),
             }
         )
@@ -202,6 +217,7 @@ def measure_parse(run: Running, seconds: float) -> list[dict[str, Any]]:
         {"pipeline": name, "concurrency": c, **parse_load(f"{url}/model/parse?token={TOKEN}", texts, c, seconds)}
         for c in (1, 8)
         for name, url in (("this assistant", run.ours), ("Rasa default pipeline", run.default))
+        if url
     ]
 
 
@@ -229,36 +245,51 @@ def measure_scaling(run: Running, seconds: float) -> list[dict[str, Any]]:
     return [{"concurrency": c, **turns(run.ours, our_conversation, c, seconds)} for c in (1, 2, 4, 8, 16, 32, 64)]
 
 
+def run_script(script: str, *arguments: object) -> None:
+    say(f"{script} {' '.join(map(str, arguments))} ...")
+    command = [sys.executable, f"bench/{script}", *map(str, arguments)]
+    subprocess.run(command, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+
+
+def append_sections() -> None:
+    """The tracker stores' and the console's reports, each its own section after the rest."""
+    with (OUT / "report.md").open("a", encoding="utf-8") as report:
+        for title, name in (("7. Long conversations", "tracker.md"), ("8. Helpdesk console", "console.md")):
+            if (OUT / name).exists():
+                report.write(f"\n## {title}\n\n" + (OUT / name).read_text().split("\n", 2)[2])
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--seconds", type=float, default=10.0, help="per load measurement")
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=float, default=None, help="per load measurement (10, 5 with --quick)")
+    parser.add_argument("--quick", action="store_true", help="no training from a clean state, shorter runs")
     parser.add_argument("--render", action="store_true", help="only rewrite the report from report.json")
     args = parser.parse_args()
     if args.render:
         saved = json.loads((OUT / "report.json").read_text())
-        write_report(saved, (OUT / "catalogue.md").read_text(), saved.get("seconds", args.seconds))
+        write_report(saved, (OUT / "catalogue.md").read_text(), saved["seconds"], readme=not saved.get("quick"))
+        append_sections()
         return
+    seconds = args.seconds or (5.0 if args.quick else 10.0)
     OUT.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix="bench-"))
-    results: dict[str, Any] = {}
-    models = train_all(tmp, results)
+    results: dict[str, Any] = {"quick": args.quick, "load_at_start": os.getloadavg()[0]}
+    models = train_all(tmp, results, args.quick)
     with FakeTelegram() as fake, running(tmp, models, fake, results) as run:
         results["understanding"] = measure_understanding(run)
-        results["parse"] = measure_parse(run, args.seconds)
-        results["turns"] = measure_turns(run, args.seconds)
-        results["scaling"] = measure_scaling(run, args.seconds)
+        results["parse"] = measure_parse(run, seconds)
+        results["turns"] = measure_turns(run, seconds)
+        results["scaling"] = measure_scaling(run, seconds)
         # the bridge last, as in earlier reports
         order = sorted(run.servers, key=lambda name: name == "Telegram bridge")
         results["memory_mb"] = {name: rss_mb(run.servers[name]) for name in order}
-    say("catalogue benchmark ...")
-    subprocess.run([sys.executable, "bench/catalogue_bench.py"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-    results["seconds"] = args.seconds
-    write_report(results, (OUT / "catalogue.md").read_text(), args.seconds)
-    say("tracker stores: a turn at turn 10 and at turn 500 ...")
-    subprocess.run([sys.executable, "bench/tracker_bench.py"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-    with (OUT / "report.md").open("a", encoding="utf-8") as report:  # its own section, last
-        report.write("\n## 7. Long conversations\n\n" + (OUT / "tracker.md").read_text().split("\n", 2)[2])
     shutil.rmtree(tmp, ignore_errors=True)
+    run_script("catalogue_bench.py")
+    run_script("tracker_bench.py", *(["--long", 200, "--turns", 20] if args.quick else []))
+    run_script("console_bench.py", *(["--seconds", 10] if args.quick else []))
+    results["seconds"] = seconds
+    write_report(results, (OUT / "catalogue.md").read_text(), seconds, readme=not args.quick)
+    append_sections()
 
 
 if __name__ == "__main__":
