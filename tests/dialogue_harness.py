@@ -218,7 +218,7 @@ def main(argv: list[str]) -> int:
     for lang in [lang for lang in languages if (folder / f"{lang}.yml").exists()]:
 
         def show(outcome: Outcome) -> None:
-            if not outcome.success:
+            if not outcome.success and folder != HELDOUT:  # the held-out set: totals only
                 print(f"  {outcome.id}: " + "; ".join(outcome.problems))
 
         print(evaluate(client, lang, show, folder).line())

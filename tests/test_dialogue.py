@@ -43,8 +43,8 @@ def write(path: Path, results: dict[str, Report]) -> None:
             f"| {lang} | {len(report.outcomes)} | {report.success:.1%} | {report.answer_accuracy:.1%} "
             f"| {report.wrong_switches} | {report.asked_twice} |"
         )
-    failures = [f"- {o.id}: {'; '.join(o.problems)}" for r in results.values() for o in r.outcomes if not o.success]
-    path.write_text("\n".join([*lines, "", "Failed conversations:", *failures, ""]), encoding="utf-8")
+    # totals only: the held-out set is measured, never looked into (the development sets list their failures)
+    path.write_text("\n".join([*lines, ""]), encoding="utf-8")
 
 
 @pytest.mark.parametrize("lang", ["en", "ro", "ru"])
