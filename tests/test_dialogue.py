@@ -17,10 +17,10 @@ import pytest
 from tests.conftest import RASA_API_TOKEN, ROOT, Stack
 from tests.dialogue_harness import HELDOUT, Client, Report, evaluate
 
-# Measured on 2026-11-29 (end of the second session): success en 95.6%, ro 88.9%, ru 82.2%; answers en
-# 98.9%, ro 92.5%, ru 95.7% (3 / 1 / 3 openings too unclear to start from: the assistant asked "what
-# happened?" and the citizen named the situation). First session: 75.6%, 77.8%, 68.9%; 88.3%, 87.1%,
-# 85.1%; the code before the dialogue work: 4.4%, 0%, 0%; 23.9%, 14.5%, 25.0%. A few points of margin.
+# Measured on 2026-11-30 (third session, fresh clone): success en 95.6%, ro 88.9%, ru 80.0%; answers en
+# 98.9%, ro 92.5%, ru 95.2%. Second session: 95.6%, 88.9%, 82.2%; 98.9%, 92.5%, 95.7%. First session:
+# 75.6%, 77.8%, 68.9%; 88.3%, 87.1%, 85.1%; the code before the dialogue work: 4.4%, 0%, 0%; 23.9%,
+# 14.5%, 25.0%. Russian success is at its floor (one conversation lost this session, see the note).
 MIN_SUCCESS = {"en": 0.90, "ro": 0.86, "ru": 0.80}
 MIN_ANSWER_ACCURACY = {"en": 0.95, "ro": 0.90, "ru": 0.93}
 REPORT = ROOT / "build" / "reports" / "dialogue.md"
