@@ -17,17 +17,19 @@ from actions.answer_words import (
     AFTER_NEGATORS,
     ARTICLES,
     BUT,
-    LAST,
     MOLDOVA,
     NEGATIVE_WORDS,
     NEGATORS,
     NO_WORDS,
     ONLY,
     OPTIONAL,
-    ORDINALS,
     PHRASE_GAP,
-    PUPILS,
     YES_WORDS,
+)
+from actions.count_words import (
+    LAST,
+    ORDINALS,
+    PUPILS,
 )
 from actions.counts import _counted, by_age, children_ages, children_counted, counted_fact
 from actions.places import _happened_in_moldova, _home_named, _lived_in, _lives_at, _located, locality_in

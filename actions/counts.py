@@ -7,6 +7,9 @@ from __future__ import annotations
 import re
 
 from actions.answer_words import (
+    NEGATORS,
+)
+from actions.count_words import (
     AGE_BEFORE,
     CHILD_WORDS,
     COUNTED_AFTER,
@@ -15,7 +18,6 @@ from actions.answer_words import (
     LESS,
     MORE,
     MULTIPLIERS,
-    NEGATORS,
     NUMBER_WORDS,
     PUPILS,
     UNITS,

@@ -19,10 +19,12 @@ from actions.answer_words import (
     HERE,
     LIVE,
     LOCATIVES,
-    NUMBER_WORDS,
     PEOPLE,
     SERVICE_VERBS,
     US,
+)
+from actions.count_words import (
+    NUMBER_WORDS,
 )
 from catalogue_client import Locality
 from folding import name_positions, phrase_positions, words

@@ -514,12 +514,14 @@ def test_words_inside_a_longer_phrase_that_means_something_else_do_not_count() -
 
 
 def test_every_word_list_is_written_folded_as_messages_are_read() -> None:
-    import actions.answer_words as lists
+    import actions.answer_words
+    import actions.count_words
     from folding import fold
 
-    for name, value in vars(lists).items():
-        if isinstance(value, frozenset):
-            assert {word for word in value if fold(word) != word} == set(), name
+    for lists in (actions.answer_words, actions.count_words):
+        for name, value in vars(lists).items():
+            if isinstance(value, frozenset):
+                assert {word for word in value if fold(word) != word} == set(), name
 
 
 def test_ages_and_negated_counts_are_not_years_of_contributions() -> None:
