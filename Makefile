@@ -14,7 +14,7 @@ MODEL := models/assistant.tar.gz
 RASA_DATA := data/nlu build/nlu data/rules.yml
 
 
-.PHONY: run run-scaled test setup system-packages scaled-packages deploy-check lint typecheck validate pytest bench catalogue spacy train \
+.PHONY: run run-scaled test setup system-packages scaled-packages deploy-check lint typecheck validate pytest bench bench-scaled catalogue spacy train \
         rasa-validate nlu-eval conversation-tests checks dialogue-dev clean
 
 run: setup validate $(MODEL)
@@ -133,6 +133,11 @@ pytest: setup $(MODEL)
 # QUICK=1: no training from a clean state, no Rasa default pipeline, shorter runs (8 min here, bench/report.py)
 bench: setup $(MODEL)
 	$(PY) bench/report.py $(if $(QUICK),--quick)
+
+# the embedded profile (SQLite) against the scaled one with 2 and 1 Rasa replicas at 8, 32, 64 citizens:
+# turns/s, p50/p95/p99, CPU ms per turn and memory per process, the sizing (bench/results/scaled.md; ~8 min)
+bench-scaled: setup scaled-packages $(MODEL)
+	$(PY) bench/scaled_bench.py
 
 clean:
 	rm -rf .venv .cache .pytest_cache .mypy_cache .ruff_cache build models var

@@ -252,9 +252,12 @@ def run_script(script: str, *arguments: object) -> None:
 
 
 def append_sections() -> None:
-    """The tracker stores' and the console's reports, each its own section after the rest."""
+    """The tracker stores', the console's and the scaled profile's reports (the last from
+    `make bench-scaled`, not run by `make bench`), each its own section after the rest."""
+    sections = (("7. Long conversations", "tracker.md"), ("8. Helpdesk console", "console.md"))
+    sections += (("9. One and two Rasa replicas on PostgreSQL + Redis (`make bench-scaled`)", "scaled.md"),)
     with (OUT / "report.md").open("a", encoding="utf-8") as report:
-        for title, name in (("7. Long conversations", "tracker.md"), ("8. Helpdesk console", "console.md")):
+        for title, name in sections:
             if (OUT / name).exists():
                 report.write(f"\n## {title}\n\n" + (OUT / name).read_text().split("\n", 2)[2])
 
