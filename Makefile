@@ -135,7 +135,7 @@ bench: setup $(MODEL)
 	$(PY) bench/report.py $(if $(QUICK),--quick)
 
 # the embedded profile (SQLite) against the scaled one with 2 and 1 Rasa replicas at 8, 32, 64 citizens:
-# turns/s, p50/p95/p99, CPU ms per turn and memory per process, the sizing (bench/results/scaled.md; ~8 min)
+# turns/s, p50/p95/p99, CPU ms per turn and memory per process, the sizing (bench/results/scaled.md; ~4 min)
 bench-scaled: setup scaled-packages $(MODEL)
 	$(PY) bench/scaled_bench.py
 
