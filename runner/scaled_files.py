@@ -40,7 +40,9 @@ class Ports:
 
 def haproxy_config(ports: Ports) -> str:
     """Round robin over the replicas, each checked every second: two failed checks take a server
-    out, two good ones bring it back; a refused connection is retried on another server. Rasa and
+    out (a refused connection at once; a busy one gets 5 s to answer its check, so a replica
+    queueing turns under load is not taken out — with one replica that left none), two good ones
+    bring it back; a refused connection is retried on another server. Rasa and
     the consoles are told the caller's address in X-Forwarded-For, replacing any the caller sent."""
 
     def servers(name: str, replica_ports: list[int]) -> str:
@@ -75,6 +77,7 @@ defaults
   timeout client 65s
   timeout server 65s
   timeout tunnel 1h
+  timeout check 5s
   retries 2
   option redispatch 1
   default-server inter 1s fall 2 rise 2
