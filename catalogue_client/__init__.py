@@ -10,7 +10,6 @@ from catalogue_client.exceptions import (
 )
 from catalogue_client.models import (
     Channel,
-    Condition,
     Cost,
     Document,
     Helpdesk,
@@ -20,14 +19,12 @@ from catalogue_client.models import (
     Locality,
     Office,
     OpeningHours,
-    Option,
     Organisation,
-    Question,
-    Relation,
     SearchHit,
     Service,
     ServiceStep,
 )
+from catalogue_client.questions import Condition, Option, Question, Relation
 
 __all__ = [
     "BadRequest",

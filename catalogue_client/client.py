@@ -45,10 +45,10 @@ from catalogue_client.models import (
     Locality,
     Office,
     Organisation,
-    Relation,
     SearchHit,
     Service,
 )
+from catalogue_client.questions import Relation
 
 log = logging.getLogger("catalogue_client")
 
