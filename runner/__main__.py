@@ -15,7 +15,6 @@ everything within seconds.
 from __future__ import annotations
 
 import secrets
-import signal
 
 from runner import settings
 from runner.processes import (
@@ -29,7 +28,7 @@ from runner.processes import (
     widget_server,
     write_endpoints,
 )
-from runner.supervisor import stop_all, supervise
+from runner.supervisor import stop_all, stop_on_signals, supervise
 
 
 def helpdesk_console(api_token: str, bridge_token: str) -> Server:
@@ -49,14 +48,7 @@ def main() -> None:
     var = settings.ASSISTANT_VAR
     var.mkdir(exist_ok=True)
     started: list[Server] = []
-    stopping = False
-
-    def stop(*_: object) -> None:
-        nonlocal stopping
-        stopping = True
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
+    stopping = stop_on_signals()
     api_token = settings.RASA_API_TOKEN or secrets.token_urlsafe(24)
     bridge_token = settings.BRIDGE_TOKEN or secrets.token_urlsafe(24)
     # the action server's port as configured (endpoints.yml names the default one)
@@ -84,11 +76,11 @@ def main() -> None:
         servers.append(telegram_bridge(rasa_url, api_token, bridge_token, CONSOLE_PUSH_URL=push_url))
     try:
         for server in servers:
-            if stopping:
+            if stopping():
                 break
             print(f"starting the {server.name} ...", flush=True)
             started.append(server.start())
-        if not stopping:
+        if not stopping():
             print(
                 f"\nThe assistant is ready.\n  REST channel: POST http://127.0.0.1:{settings.RASA_PORT}/webhooks/rest/webhook"
                 f'  {{"sender": "web-{secrets.token_hex(16)}", "message": "my father died"}}\n'
@@ -98,7 +90,7 @@ def main() -> None:
                 "A process that stops is restarted. Ctrl-C stops everything.",
                 flush=True,
             )
-            supervise(started, lambda: stopping)
+            supervise(started, stopping)
     finally:
         print("stopping ...", flush=True)
         stop_all(started)

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import signal
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,7 +40,7 @@ from runner.processes import (
 )
 from runner.scaled_files import Ports, haproxy_config, write_endpoints
 from runner.services import create_databases, missing_programs, postgres, postgres_url, redis
-from runner.supervisor import stop_all, supervise
+from runner.supervisor import stop_all, stop_on_signals, supervise
 
 
 @dataclass
@@ -183,22 +182,15 @@ def main() -> None:
         raise SystemExit(f"missing Debian packages: {' '.join(missing)} (make scaled-packages installs them)")
     var = settings.ASSISTANT_VAR
     var.mkdir(exist_ok=True)
-    stopping = False
-
-    def on_signal(*_: object) -> None:
-        nonlocal stopping
-        stopping = True
-
-    signal.signal(signal.SIGTERM, on_signal)
-    signal.signal(signal.SIGINT, on_signal)
+    stopping = stop_on_signals()
     api_token = settings.RASA_API_TOKEN or secrets.token_urlsafe(24)
     bridge_token = settings.BRIDGE_TOKEN or secrets.token_urlsafe(24)
     ports = Ports()
     profile = build(var, ports, api_token, bridge_token, console_secret(var))
     started: list[Server] = []
     try:
-        start(profile, started, lambda: stopping)
-        if not stopping:
+        start(profile, started, stopping)
+        if not stopping():
             print(
                 f"\nThe scaled profile is ready (logs in {var / 'scaled' / 'logs'}).\n"
                 f"  REST channel (HAProxy -> {len(ports.rasa_replicas)} Rasa servers): "
@@ -210,7 +202,7 @@ def main() -> None:
                 "A process that stops is restarted. Ctrl-C stops everything.",
                 flush=True,
             )
-            supervise(started, lambda: stopping)
+            supervise(started, stopping)
     finally:
         print("stopping ...", flush=True)
         stop(profile, started)

@@ -9,6 +9,8 @@ then Redis and PostgreSQL).
 
 from __future__ import annotations
 
+import signal
+import threading
 import time
 from collections.abc import Callable, Sequence
 
@@ -16,6 +18,14 @@ from runner.processes import Server
 
 RESTART_TIMEOUT = 180.0  # seconds a restarted process has to answer its health check (Rasa loads its model)
 MAX_BACKOFF = 30.0  # seconds between attempts to restart a process that keeps crashing
+
+
+def stop_on_signals() -> Callable[[], bool]:
+    """SIGTERM or SIGINT (Ctrl-C) asks the runner to stop; the function returned says whether one came."""
+    asked = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: asked.set())
+    signal.signal(signal.SIGINT, lambda *_: asked.set())
+    return asked.is_set
 
 
 def supervise(servers: list[Server], stopping: Callable[[], bool]) -> None:
