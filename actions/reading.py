@@ -269,8 +269,9 @@ def _read_life_event(message: Message, state: State) -> Reading | None:
     if other is not None and state.stage == Stage.ASKING and _tells_facts(message, state):
         return Reading(SAME_EVENT)  # "avea o casă și o mașină veche": about the death, not buying a car
     if other is None:
-        if state.life_event in events and after_guide_question and message.followup:
-            return Reading(FOLLOWUP, message.followup)  # "where do I go for the funeral allowance?"
+        asks_about_it = state.stage is not None and _asks(message) and message.followup
+        if state.life_event in events and asks_about_it:  # "where do I go for the funeral allowance?"
+            return Reading(FOLLOWUP, message.followup)  # after the guide or in the middle of the questions
         return Reading(SAME_EVENT) if state.life_event in events else None
     if after_guide_question:  # after the guide a question is about the guide
         return Reading(FOLLOWUP, message.followup or "ask_documents")

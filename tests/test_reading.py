@@ -653,3 +653,11 @@ def test_a_question_in_the_middle_is_answered_and_a_late_fact_is_no_switch() -> 
     assert r.read(late, asking_town) == r.Reading(r.SAME_EVENT)
     other = r.Message("și vreau să-mi cumpăr o mașină nouă de la salon", "life_event_vehicle", 0.8)
     assert r.read(other, asking_town) == r.Reading(r.PROPOSE, "vehicle")
+
+
+def test_a_question_about_the_same_life_event_in_the_middle_of_the_questions_is_answered() -> None:
+    asking = r.State(stage="asking", life_event="birth", question=LOCALITY, questions=(LOCALITY,))
+    message = r.Message("сколько платят пособие при рождении?", "life_event_birth", 0.7, followup="ask_amount")
+    assert r.read(message, asking) == r.Reading(r.FOLLOWUP, "ask_amount")
+    facts = r.Message("у нас родилась дочка, жена работает", "life_event_birth", 0.7, followup="ask_amount")
+    assert r.read(facts, asking) == r.Reading(r.SAME_EVENT)
